@@ -1,0 +1,170 @@
+/*
+ * init.c — flint-init, PID 1 of every sandbox.
+ *
+ *   supervisor (JVM) ──clone+exec──► flint-init (PID 1, root in the sandbox's namespaces)
+ *     fd 3: sandbox spec (memfd)       │ build the root: overlay, /proc, /dev, /tmp, binds,
+ *     fd 4: status pipe ◄──────────────┤   pivot_root, read-only /; hostname; lo up; proxy
+ *                                       │ fork ──► command (uid/gid from the spec, execvpe)
+ *                                       │            exec failure → errno on a CLOEXEC pipe
+ *     {"ready":true,...} or {"stage":..}◄┤ then: reap every child, forward signals to the
+ *     EOF on fd 4                        │ command, relay 127.0.0.1:PORT ⇄ the api socket
+ *                                       └ exit with the command's status (128+N if killed by N);
+ *                                         the kernel then kills whatever is left in the pidns.
+ */
+#include "error.h"
+#include "mounts.h"
+#include "net.h"
+#include "proxy.h"
+#include "spec.h"
+#include "status.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+#define SPEC_FD 3
+#define SPEC_MAX (1 << 20)
+
+static char *read_spec(size_t *len, flint_error *err) {
+    char *buf = malloc(SPEC_MAX + 1);
+    size_t n = 0;
+    if (!buf) { flint_error_set(err, FLINT_STAGE_SPEC, ENOMEM, "spec buffer"); return NULL; }
+    for (;;) {
+        ssize_t r = read(SPEC_FD, buf + n, SPEC_MAX - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) { flint_error_set(err, FLINT_STAGE_SPEC, errno, "read spec from fd %d", SPEC_FD); free(buf); return NULL; }
+        if (r == 0) break;
+        n += (size_t)r;
+        if (n == SPEC_MAX) { flint_error_set(err, FLINT_STAGE_SPEC, E2BIG, "spec over %d bytes", SPEC_MAX); free(buf); return NULL; }
+    }
+    close(SPEC_FD);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+/* In the forked command: drop to the spec's user and exec. Failure → errno on fail_w. */
+static void exec_command(const struct sandbox_spec *s, const sigset_t *oldmask, int fail_w) {
+    int stage = FLINT_STAGE_CREDENTIALS;
+    sigprocmask(SIG_SETMASK, oldmask, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    gid_t gid = (gid_t)s->gid;
+    if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 || setresuid((uid_t)s->uid, (uid_t)s->uid, (uid_t)s->uid) < 0)
+        goto fail;
+    stage = FLINT_STAGE_EXEC;
+    if (chdir(s->cwd) < 0) goto fail;
+    execvpe(s->argv[0], s->argv, s->env);
+fail:;
+    int rec[2] = {stage, errno};
+    (void)!write(fail_w, rec, sizeof rec);
+    _exit(127);
+}
+
+/* Fork the command; returns its pid after exec was confirmed, or -1 with err filled. */
+static pid_t start_command(const struct sandbox_spec *s, const sigset_t *oldmask, flint_error *err) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) { flint_error_set(err, FLINT_STAGE_EXEC, errno, "pipe"); return -1; }
+    pid_t pid = fork();
+    if (pid < 0) { flint_error_set(err, FLINT_STAGE_EXEC, errno, "fork the command"); return -1; }
+    if (pid == 0) {
+        close(p[0]);
+        close(STATUS_FD);
+        exec_command(s, oldmask, p[1]);
+    }
+    close(p[1]);
+    int rec[2];
+    ssize_t n;
+    do n = read(p[0], rec, sizeof rec); while (n < 0 && errno == EINTR);
+    close(p[0]);
+    if (n == (ssize_t)sizeof rec) {
+        if (rec[0] == FLINT_STAGE_CREDENTIALS)
+            flint_error_set(err, FLINT_STAGE_CREDENTIALS, rec[1], "switch to uid %lld gid %lld", s->uid, s->gid);
+        else
+            flint_error_set(err, FLINT_STAGE_EXEC, rec[1], "exec '%s'", s->argv[0]);
+        return pid; /* it exits 127; the main loop reaps it like any other end */
+    }
+    return pid;
+}
+
+static int exit_status_of(int wstatus) {
+    if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
+    if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
+    return 255;
+}
+
+/* PID 1 duties until the command ends: reap, forward signals, relay the Runtime API. */
+static int supervise(pid_t command, struct proxy *proxy, int sfd) {
+    struct pollfd pfds[1 + 1 + 2 * PROXY_MAX_CONNS];
+    for (;;) {
+        pfds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
+        int n = 1 + (proxy ? proxy_pollfds(proxy, pfds + 1, (int)(sizeof pfds / sizeof *pfds) - 1) : 0);
+        if (poll(pfds, (nfds_t)n, -1) < 0) {
+            if (errno == EINTR) continue;
+            return 255;
+        }
+        if (pfds[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+                if (si.ssi_signo != SIGCHLD) { kill(command, (int)si.ssi_signo); continue; }
+                int ws;
+                pid_t r;
+                while ((r = waitpid(-1, &ws, WNOHANG)) > 0)
+                    if (r == command) return exit_status_of(ws);
+            }
+        }
+        if (proxy) proxy_handle(proxy, pfds + 1, n - 1);
+    }
+}
+
+int main(void) {
+    struct phase_clock clock = {0};
+    phase_start(&clock);
+    prctl(PR_SET_NAME, "flint-init");
+    flint_error err = {0};
+    struct sandbox_spec spec;
+    size_t len = 0;
+    char *js = read_spec(&len, &err);
+    if (!js || spec_parse(js, len, &spec, &err) < 0) goto fail;
+    free(js);
+    js = NULL;
+    phase_end(&clock, FLINT_STAGE_SPEC);
+
+    if (build_root(&spec, &clock, &err) < 0) goto fail;
+    if (sethostname(spec.hostname, strlen(spec.hostname)) < 0) {
+        flint_error_set(&err, FLINT_STAGE_HOSTNAME, errno, "sethostname '%s'", spec.hostname);
+        goto fail;
+    }
+    phase_end(&clock, FLINT_STAGE_HOSTNAME);
+    if (net_loopback_up(&err) < 0) goto fail;
+    phase_end(&clock, FLINT_STAGE_NETWORK);
+    struct proxy *proxy = NULL;
+    if (spec.proxy_port && !(proxy = proxy_open((int)spec.proxy_port, spec.proxy_socket, &err))) goto fail;
+    phase_end(&clock, FLINT_STAGE_PROXY);
+
+    /* Signals arrive through a signalfd; blocked signals are queued even for a pidns init. */
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    int sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+    signal(SIGPIPE, SIG_IGN); /* a relay peer that went away is not fatal */
+    if (sfd < 0) { flint_error_set(&err, FLINT_STAGE_SIGNAL, errno, "signalfd"); goto fail; }
+    pid_t command = start_command(&spec, &old, &err);
+    if (command < 0) goto fail;
+    phase_end(&clock, FLINT_STAGE_EXEC);
+    if (err.stage) status_error(&err);
+    else status_ready(&clock);
+    close(STATUS_FD);
+    return supervise(command, proxy, sfd);
+
+fail:
+    status_error(&err);
+    return 127;
+}

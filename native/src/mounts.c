@@ -1,0 +1,198 @@
+/* mounts.c — root filesystem of a sandbox (see mounts.h).
+ *
+ * Everything is mounted inside the sandbox's private mount namespace, under mount_base, so
+ * nothing propagates to the host and the kernel frees it all when the namespace dies: no
+ * unmount is ever needed for cleanup. */
+#include "mounts.h"
+#include "error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#define PATH_CAP 4096
+
+static int mkdir_p(const char *path, mode_t mode) {
+    char buf[PATH_CAP];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) { errno = ENAMETOOLONG; return -1; }
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, mode) < 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, mode) < 0 && errno != EEXIST) return -1;
+    return 0;
+}
+
+/* An empty file as the mountpoint of a bind of a non-directory (device node, socket, file). */
+static int touch_p(const char *path) {
+    char dir[PATH_CAP];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) { *slash = 0; if (mkdir_p(dir, 0755) < 0) return -1; }
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    close(fd);
+    return 0;
+}
+
+static int mount_scratch_and_overlay(const struct sandbox_spec *s, const char *root, flint_error *err) {
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+        flint_error_set(err, FLINT_STAGE_MOUNT_ROOTFS, errno, "make '/' private");
+        return -1;
+    }
+    if (mkdir_p(s->mount_base, 0755) < 0) {
+        flint_error_set(err, FLINT_STAGE_MOUNT_ROOTFS, errno, "mkdir '%s'", s->mount_base);
+        return -1;
+    }
+    char opts[PATH_CAP];
+    snprintf(opts, sizeof opts, "size=%lldm,mode=0755", s->scratch_mb);
+    if (mount("flint-scratch", s->mount_base, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
+        flint_error_set(err, FLINT_STAGE_MOUNT_ROOTFS, errno, "mount scratch tmpfs on '%s'", s->mount_base);
+        return -1;
+    }
+    char upper[PATH_CAP], work[PATH_CAP];
+    snprintf(upper, sizeof upper, "%s/upper", s->mount_base);
+    snprintf(work, sizeof work, "%s/work", s->mount_base);
+    if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0 || mkdir(root, 0755) < 0) {
+        flint_error_set(err, FLINT_STAGE_MOUNT_ROOTFS, errno, "mkdir in scratch '%s'", s->mount_base);
+        return -1;
+    }
+    /* overlayfs wants lowerdir top-most first; the spec lists layers bottom to top. */
+    int n = snprintf(opts, sizeof opts, "lowerdir=");
+    for (int i = s->nlayers - 1; i >= 0; i--) {
+        struct stat st;
+        if (stat(s->layers[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
+            flint_error_set(err, FLINT_STAGE_MOUNT_ROOTFS, errno ? errno : ENOTDIR, "image layer '%s' missing",
+                            s->layers[i]);
+            return -1;
+        }
+        n += snprintf(opts + n, sizeof opts - (size_t)n, "%s%s", s->layers[i], i ? ":" : "");
+    }
+    n += snprintf(opts + n, sizeof opts - (size_t)n, ",upperdir=%s,workdir=%s", upper, work);
+    if (n >= (int)sizeof opts) {
+        flint_error_set(err, FLINT_STAGE_MOUNT_ROOTFS, ENAMETOOLONG, "overlay options for %d layers", s->nlayers);
+        return -1;
+    }
+    if (mount("overlay", root, "overlay", 0, opts) < 0) {
+        flint_error_set(err, FLINT_STAGE_MOUNT_ROOTFS, errno, "mount overlay of %d layers on '%s'", s->nlayers, root);
+        return -1;
+    }
+    return 0;
+}
+
+static int mount_proc(const char *root, flint_error *err) {
+    char p[PATH_CAP];
+    snprintf(p, sizeof p, "%s/proc", root);
+    if (mkdir_p(p, 0555) < 0 || mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+        flint_error_set(err, FLINT_STAGE_MOUNT_PROC, errno, "mount proc on '/proc'");
+        return -1;
+    }
+    return 0;
+}
+
+static int mount_dev(const char *root, flint_error *err) {
+    static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+    static const char *const links[][2] = {
+        {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+        {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"}};
+    char dev[PATH_CAP], p[PATH_CAP], host[64];
+    snprintf(dev, sizeof dev, "%s/dev", root);
+    if (mkdir_p(dev, 0755) < 0 || mount("flint-dev", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755") < 0) {
+        flint_error_set(err, FLINT_STAGE_MOUNT_DEV, errno, "mount tmpfs on '/dev'");
+        return -1;
+    }
+    /* Bind the host's nodes rather than mknod: it also works where mknod is refused (userns). */
+    for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
+        snprintf(p, sizeof p, "%s/%s", dev, nodes[i]);
+        snprintf(host, sizeof host, "/dev/%s", nodes[i]);
+        if (touch_p(p) < 0 || mount(host, p, NULL, MS_BIND, NULL) < 0) {
+            flint_error_set(err, FLINT_STAGE_MOUNT_DEV, errno, "bind '%s'", host);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+        snprintf(p, sizeof p, "%s/%s", dev, links[i][1]);
+        if (symlink(links[i][0], p) < 0) {
+            flint_error_set(err, FLINT_STAGE_MOUNT_DEV, errno, "symlink '/dev/%s'", links[i][1]);
+            return -1;
+        }
+    }
+    /* No further writes: /dev is a fixed set of nodes. */
+    if (mount(NULL, dev, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755") < 0) {
+        flint_error_set(err, FLINT_STAGE_MOUNT_DEV, errno, "remount '/dev' read-only");
+        return -1;
+    }
+    return 0;
+}
+
+static int mount_tmp(const struct sandbox_spec *s, const char *root, flint_error *err) {
+    char p[PATH_CAP], opts[64];
+    snprintf(p, sizeof p, "%s/tmp", root);
+    snprintf(opts, sizeof opts, "size=%lldm,mode=1777", s->tmp_mb);
+    if (mkdir_p(p, 01777) < 0 || mount("flint-tmp", p, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
+        flint_error_set(err, FLINT_STAGE_MOUNT_TMP, errno, "mount tmpfs (%lld MB) on '/tmp'", s->tmp_mb);
+        return -1;
+    }
+    return 0;
+}
+
+static int mount_binds(const struct sandbox_spec *s, const char *root, flint_error *err) {
+    for (int i = 0; i < s->nbinds; i++) {
+        const struct bind_spec *b = &s->binds[i];
+        char p[PATH_CAP];
+        struct stat st;
+        snprintf(p, sizeof p, "%s%s", root, b->target);
+        if (stat(b->source, &st) < 0) {
+            flint_error_set(err, FLINT_STAGE_MOUNT_BIND, errno, "bind source '%s'", b->source);
+            return -1;
+        }
+        if ((S_ISDIR(st.st_mode) ? mkdir_p(p, 0755) : touch_p(p)) < 0 ||
+            mount(b->source, p, NULL, MS_BIND | MS_REC, NULL) < 0) {
+            flint_error_set(err, FLINT_STAGE_MOUNT_BIND, errno, "bind '%s' on '%s'", b->source, b->target);
+            return -1;
+        }
+        if (b->readonly && mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
+            flint_error_set(err, FLINT_STAGE_MOUNT_BIND, errno, "remount '%s' read-only", b->target);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int enter_root(const struct sandbox_spec *s, const char *root, flint_error *err) {
+    /* pivot_root(".", "."): the old root ends up stacked on "/", then detached. */
+    if (chdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+        flint_error_set(err, FLINT_STAGE_PIVOT_ROOT, errno, "pivot_root into '%s'", root);
+        return -1;
+    }
+    if (s->readonly_root && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
+        flint_error_set(err, FLINT_STAGE_PIVOT_ROOT, errno, "remount '/' read-only");
+        return -1;
+    }
+    return 0;
+}
+
+int build_root(const struct sandbox_spec *s, struct phase_clock *c, flint_error *err) {
+    char root[PATH_CAP];
+    snprintf(root, sizeof root, "%s/root", s->mount_base);
+    if (mount_scratch_and_overlay(s, root, err) < 0) return -1;
+    phase_end(c, FLINT_STAGE_MOUNT_ROOTFS);
+    if (mount_proc(root, err) < 0) return -1;
+    phase_end(c, FLINT_STAGE_MOUNT_PROC);
+    if (mount_dev(root, err) < 0) return -1;
+    phase_end(c, FLINT_STAGE_MOUNT_DEV);
+    if (mount_tmp(s, root, err) < 0) return -1;
+    phase_end(c, FLINT_STAGE_MOUNT_TMP);
+    if (mount_binds(s, root, err) < 0) return -1;
+    phase_end(c, FLINT_STAGE_MOUNT_BIND);
+    if (enter_root(s, root, err) < 0) return -1;
+    phase_end(c, FLINT_STAGE_PIVOT_ROOT);
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* spec.h — flint-init's sandbox spec, parsed from the JSON the supervisor puts on fd 3:
+ * {"hostname":"h", "layers":["/bottom",...,"/top"], "scratch_mb":64, "tmp_mb":512,
+ *  "mount_base":"/run/flint/mnt", "readonly_root":true,
+ *  "binds":[{"source":"/host","target":"/in","readonly":true}],
+ *  "argv":["cmd",...], "env":["K=V",...], "cwd":"/", "uid":0, "gid":0,
+ *  "proxy":{"port":9001,"socket":"/run/flint/api.sock"}} */
+#ifndef FLINT_SPEC_H
+#define FLINT_SPEC_H
+
+#include "flint.h"
+
+#include <stddef.h>
+
+#define MAX_BINDS 32
+
+struct bind_spec {
+    char *source, *target;
+    int readonly;
+};
+
+struct sandbox_spec {
+    char *hostname;
+    char **layers; /* bottom to top */
+    int nlayers;
+    long long scratch_mb, tmp_mb;
+    char *mount_base;
+    int readonly_root;
+    struct bind_spec binds[MAX_BINDS];
+    int nbinds;
+    char **argv, **env;
+    char *cwd;
+    long long uid, gid;
+    long long proxy_port; /* 0 = no proxy */
+    char *proxy_socket;
+};
+
+/* Parse; returns 0, or -1 with err filled (stage "spec"). */
+int spec_parse(const char *js, size_t len, struct sandbox_spec *s, flint_error *err);
+void spec_free(struct sandbox_spec *s);
+
+#endif

@@ -1,0 +1,110 @@
+/* test_spawn.c — a real sandbox through libflint (needs root; exits 77 = skipped otherwise).
+ * The image is a temp layer holding only the usrmerge symlinks, with the host's /usr bound in. */
+#include "check.h"
+#include "flint.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+static char layer[256], base[256];
+
+static void make_layer(void) {
+    char dir[] = "/tmp/flint-ctest-XXXXXX";
+    if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
+    snprintf(layer, sizeof layer, "%s/layer", dir);
+    snprintf(base, sizeof base, "%s/mnt", dir);
+    mkdir(layer, 0755);
+    const char *links[][2] = {{"usr/bin", "bin"}, {"usr/lib", "lib"}, {"usr/lib64", "lib64"}, {"usr/sbin", "sbin"}};
+    char p[512];
+    for (int i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s/%s", layer, links[i][1]);
+        if (symlink(links[i][0], p) < 0) { perror("symlink"); exit(1); }
+    }
+}
+
+static char *read_all(int fd) {
+    static char buf[8192];
+    size_t n = 0;
+    flint_error e;
+    for (;;) {
+        int32_t r = flint_read(fd, buf + n, (int32_t)(sizeof buf - 1 - n), &e);
+        if (r <= 0) break;
+        n += (size_t)r;
+    }
+    buf[n] = 0;
+    return buf;
+}
+
+static int run(const char *layers_json, const char *argv_json, char **status, flint_exit *ex) {
+    char spec[4096];
+    snprintf(spec, sizeof spec,
+             "{\"init\":\"%s\",\"stdio\":\"inherit\",\"stdin\":\"null\",\"sandbox\":{\"hostname\":\"sbx-test\","
+             "\"layers\":%s,\"mount_base\":\"%s\",\"tmp_mb\":8,"
+             "\"binds\":[{\"source\":\"/usr\",\"target\":\"/usr\"}],\"argv\":%s,"
+             "\"env\":[\"PATH=/usr/bin:/bin\"]}}",
+             getenv("FLINT_INIT"), layers_json, base, argv_json);
+    flint_spawn_result r;
+    flint_error e;
+    *status = "";
+    if (flint_spawn(spec, &r, &e) < 0) { fprintf(stderr, "spawn: %s\n", e.message); return -1; }
+    *status = read_all(r.status_fd);
+    flint_close(r.status_fd);
+    int w = flint_wait(r.pidfd, 20000, ex, &e);
+    flint_close(r.pidfd);
+    return w;
+}
+
+int main(int argc, char **argv) {
+    if (geteuid() != 0) { fprintf(stderr, "needs root: skipped\n"); return 77; }
+    if (argc < 2) return 2;
+    setenv("FLINT_INIT", argv[1], 1);
+    make_layer();
+    char layers[300];
+    snprintf(layers, sizeof layers, "[\"%s\"]", layer);
+    char *status;
+    flint_exit ex;
+
+    /* Inside: PID 2 under flint-init, own hostname, read-only root, writable /tmp, only lo. */
+    const char *script = "[\"/bin/sh\",\"-c\",\"test $$ = 2 && test \\\"$(hostname)\\\" = sbx-test && "
+                         "! touch /x 2>/dev/null && touch /tmp/y && test \\\"$(ls /sys/class/net 2>/dev/null || "
+                         "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' ')\\\" = lo && exit 7\"]";
+    CHECK(run(layers, script, &status, &ex) == 0);
+    CHECK(strstr(status, "\"ready\":true") != NULL);
+    if (ex.code != 7) fprintf(stderr, "exit %d signal %d status %s\n", ex.code, ex.signal, status);
+    CHECK(ex.code == 7);
+
+    /* A missing command is reported by stage and errno, and the sandbox exits 127. */
+    CHECK(run(layers, "[\"/nonexistent\"]", &status, &ex) == 0);
+    CHECK(strstr(status, "\"stage\":\"exec\"") && strstr(status, "ENOENT"));
+    CHECK(ex.code == 127);
+
+    /* A missing layer fails in mount-rootfs with the path in the message. */
+    CHECK(run("[\"/nonexistent-layer\"]", "[\"/bin/true\"]", &status, &ex) == 0);
+    CHECK(strstr(status, "mount-rootfs: ENOENT: image layer '/nonexistent-layer' missing") != NULL);
+    CHECK(ex.code == 127);
+
+    /* Killed by a signal: 128+N from flint-init, which forwards SIGTERM to the command. */
+    CHECK(run(layers, "[\"/bin/sh\",\"-c\",\"kill -9 $$\"]", &status, &ex) == 0);
+    CHECK(ex.code == 137);
+
+    /* Errors in the spec or the init path come back from flint_spawn itself. */
+    flint_spawn_result r;
+    flint_error e;
+    CHECK(flint_spawn("{\"init\":\"/nonexistent/flint-init\",\"sandbox\":{}}", &r, &e) == -1);
+    CHECK(e.stage == FLINT_STAGE_EXEC && e.err == ENOENT);
+    CHECK(flint_spawn("not json", &r, &e) == -1 && e.stage == FLINT_STAGE_SPEC);
+    CHECK(flint_spawn("{\"init\":\"/bin/true\",\"namespaces\":[\"time\"],\"sandbox\":{}}", &r, &e) == -1);
+    CHECK(strstr(e.message, "unknown namespace 'time'") != NULL);
+    char cg[600];
+    snprintf(cg, sizeof cg, "{\"init\":\"%s\",\"cgroup_procs\":[\"/nonexistent/cgroup.procs\"],\"sandbox\":{}}", argv[1]);
+    CHECK(flint_spawn(cg, &r, &e) == -1 && e.stage == FLINT_STAGE_CGROUP_ATTACH && e.err == ENOENT);
+
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/..'", layer);
+    if (system(cmd) != 0) fprintf(stderr, "cleanup failed\n");
+    return CHECK_DONE();
+}
