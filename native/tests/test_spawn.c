@@ -10,11 +10,12 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-static char layer[256], base[256];
+static char layer[256], base[256], top[64];
 
 static void make_layer(void) {
     char dir[] = "/tmp/flint-ctest-XXXXXX";
     if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
+    snprintf(top, sizeof top, "%s", dir);
     snprintf(layer, sizeof layer, "%s/layer", dir);
     snprintf(base, sizeof base, "%s/mnt", dir);
     mkdir(layer, 0755);
@@ -104,7 +105,7 @@ int main(int argc, char **argv) {
     CHECK(flint_spawn(cg, &r, &e) == -1 && e.stage == FLINT_STAGE_CGROUP_ATTACH && e.err == ENOENT);
 
     char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s/..'", layer);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
     if (system(cmd) != 0) fprintf(stderr, "cleanup failed\n");
     return CHECK_DONE();
 }
