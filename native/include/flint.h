@@ -103,6 +103,10 @@ FLINT_API int flint_close(int32_t fd);
 FLINT_API int32_t flint_stage_count(void);
 FLINT_API const char *flint_stage_name(int32_t stage);
 
+/* A one-line hint for an errno with a known cause at a stage (e.g. EPERM at "clone" → run as
+ * root), or NULL. */
+FLINT_API const char *flint_stage_hint(int32_t stage, int32_t err);
+
 /* Library version string, e.g. "0.1.0". */
 FLINT_API const char *flint_version(void);
 

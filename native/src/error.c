@@ -36,6 +36,11 @@ const char *flint_stage_name(int32_t stage) {
     return stage_names[stage];
 }
 
+const char *flint_stage_hint(int32_t stage, int32_t err) {
+    if (stage < 0 || stage >= FLINT_STAGE_COUNT) return NULL;
+    return flint_error_hint((flint_stage)stage, err);
+}
+
 const char *flint_version(void) { return "0.1.0"; }
 
 const char *flint_errno_name(int err, char *buf, int buflen) {

@@ -1,0 +1,49 @@
+package dev.flint.nativeffi;
+
+import com.sun.jna.Library;
+
+/**
+ * Mirror of {@code native/include/flint.h}: same names, same order, same contracts. Functions
+ * return 0 (or a documented non-negative value) on success and a negative value after filling
+ * the caller's {@link FlintError}. None declares {@code LastErrorException}: errno is carried in
+ * the error record instead (JNA would throw on any errno left behind by a successful call).
+ */
+public interface FlintLibrary extends Library {
+
+    /**
+     * Clone flint-init into new namespaces (CLONE_VM|CLONE_VFORK: no copy of the JVM's page
+     * tables), join the cgroups named in the spec, enter a new cgroup namespace and exec flint-init
+     * with the sandbox spec on fd 3 and the status pipe on fd 4. Returns 0 and fills out, or -1.
+     */
+    int flint_spawn(String specJson, FlintSpawnResult out, FlintError err);
+
+    /**
+     * Wait for the process behind pidfd to exit, up to timeoutMs (-1 = forever). Returns 0 when
+     * it exited (out filled, reaped), 1 on timeout, -1 on error.
+     */
+    int flint_wait(int pidfd, int timeoutMs, FlintExit out, FlintError err);
+
+    /** Send sig to the process behind pidfd. Returns 0, or -1 (ESRCH when already gone). */
+    int flint_signal(int pidfd, int sig, FlintError err);
+
+    /** read(2) with EINTR retry. Returns bytes read, 0 at EOF, -1 with err filled. */
+    int flint_read(int fd, byte[] buf, int len, FlintError err);
+
+    /** write(2) of all len bytes with EINTR retry. Returns 0, or -1 with err filled. */
+    int flint_write(int fd, byte[] buf, int len, FlintError err);
+
+    /** close(2). Returns 0 or -errno. */
+    int flint_close(int fd);
+
+    /** Number of stages (FLINT_STAGE_COUNT). */
+    int flint_stage_count();
+
+    /** The name of one stage ("clone", "mount-rootfs", ...). */
+    String flint_stage_name(int stage);
+
+    /** A one-line hint for an errno with a known cause at a stage, or null. */
+    String flint_stage_hint(int stage, int err);
+
+    /** Library version string. */
+    String flint_version();
+}

@@ -1,0 +1,178 @@
+package dev.flint.sandbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flint.cgroup.Cgroup;
+import dev.flint.cgroup.CgroupLimits;
+import dev.flint.cgroup.Cgroups;
+import dev.flint.nativeffi.FlintError;
+import dev.flint.nativeffi.FlintLibrary;
+import dev.flint.nativeffi.FlintSpawnResult;
+import dev.flint.nativeffi.NativeLoader;
+import dev.flint.nativeffi.Stage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Starts sandboxes: cgroup with the spec's limits, then one native spawn of flint-init, then the
+ * setup report from its status fd. The only caller of {@code nativeffi}. Sandbox ids (and cgroup
+ * names) are "PID-SEQ" with the supervisor's pid, so a later run can tell leftovers of a dead
+ * supervisor from sandboxes of a live one.
+ */
+public final class SandboxLauncher {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final Set<Sandbox> LIVE = ConcurrentHashMap.newKeySet();
+
+    private final FlintLibrary lib;
+    private final Cgroups cgroups;
+    private final Path mountBase;
+    private final int hostCpus;
+
+    /**
+     * @param cgroups the host's cgroup hierarchy
+     * @param runDir where per-sandbox scratch is mounted (inside each sandbox's own mount namespace)
+     */
+    public SandboxLauncher(Cgroups cgroups, Path runDir) {
+        this.lib = NativeLoader.library();
+        this.cgroups = cgroups;
+        this.mountBase = runDir.resolve("mnt");
+        this.hostCpus = Runtime.getRuntime().availableProcessors();
+        try {
+            Files.createDirectories(mountBase);
+        } catch (IOException e) {
+            throw new SandboxException(Stage.MOUNT_ROOTFS, 0, "mount-rootfs: cannot create '" + mountBase + "': " + e);
+        }
+    }
+
+    /** Removes cgroups left by supervisors that are no longer running; returns how many. */
+    public int removeLeftovers() {
+        List<String> stale = new ArrayList<>();
+        cgroups.removeStale(name -> {
+            boolean dead = isStale(name);
+            if (dead) {
+                stale.add(name);
+            }
+            return dead;
+        });
+        return stale.size();
+    }
+
+    static boolean isStale(String name) {
+        int dash = name.indexOf('-');
+        if (dash <= 0) {
+            return false; // not ours to judge
+        }
+        try {
+            long owner = Long.parseLong(name.substring(0, dash));
+            return owner != ProcessHandle.current().pid() && ProcessHandle.of(owner).isEmpty();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Every sandbox started by this JVM and not yet closed. */
+    public static Set<Sandbox> live() {
+        return Set.copyOf(LIVE);
+    }
+
+    /** Closes every live sandbox: for shutdown hooks (Ctrl-C). */
+    public static void closeAll() {
+        for (Sandbox s : live()) {
+            try {
+                s.close();
+            } catch (RuntimeException ignored) {
+                // keep closing the others
+            }
+        }
+    }
+
+    /** Starts a sandbox; on any failure nothing is left behind and a SandboxException names the stage. */
+    public Sandbox launch(SandboxSpec spec) {
+        String id = ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        long start = System.nanoTime();
+        Map<String, Long> phases = new LinkedHashMap<>();
+        Cgroup cgroup = cgroups.create(id, CgroupLimits.forMemory(spec.memoryMb(), hostCpus));
+        phases.put("cgroup", (System.nanoTime() - start) / 1000);
+        FlintSpawnResult r = new FlintSpawnResult();
+        try {
+            FlintError err = new FlintError();
+            if (lib.flint_spawn(nativeSpec(spec, cgroup), r, err) < 0) {
+                Stage stage = Stage.ofNative(err.stage);
+                throw new SandboxException(stage, err.err, err.messageText(), lib.flint_stage_hint(err.stage, err.err));
+            }
+        } catch (RuntimeException e) {
+            cgroup.close();
+            throw e;
+        }
+        phases.put("clone", r.cloneNs / 1000);
+        InputStream out = r.stdoutFd >= 0 ? NativeFd.input(lib, r.stdoutFd) : null;
+        InputStream err = r.stderrFd >= 0 ? NativeFd.input(lib, r.stderrFd) : null;
+        OutputStream in = r.stdinFd >= 0 ? NativeFd.output(lib, r.stdinFd) : null;
+        SetupReport report;
+        try (InputStream status = NativeFd.input(lib, r.statusFd)) {
+            report = SetupReport.read(status);
+        } catch (IOException | RuntimeException e) {
+            report = new SetupReport(false, Map.of(), new SandboxException(Stage.IO, 0, "io: status of flint-init: " + e));
+        }
+        phases.putAll(report.phasesMicros());
+        Sandbox sandbox = new Sandbox(lib, id, r.pid, r.pidfd, cgroup, out, err, in, phases, start, spec.timeout(),
+                LIVE::remove);
+        LIVE.add(sandbox);
+        if (!report.ready()) {
+            sandbox.close();
+            throw report.failure();
+        }
+        return sandbox;
+    }
+
+    private String nativeSpec(SandboxSpec spec, Cgroup cgroup) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("init", NativeLoader.initBinary().toString());
+        ArrayNode ns = root.putArray("namespaces");
+        for (String n : List.of("pid", "mount", "uts", "ipc", "net", "cgroup")) {
+            ns.add(n);
+        }
+        ArrayNode procs = root.putArray("cgroup_procs");
+        cgroup.procsFiles().forEach(p -> procs.add(p.toString()));
+        root.put("stdio", spec.stdio() == SandboxSpec.Stdio.PIPE ? "pipe" : "inherit");
+        root.put("stdin", switch (spec.stdin()) {
+            case INHERIT -> "inherit";
+            case NULL -> "null";
+            case PIPE -> "pipe";
+        });
+        ObjectNode sb = root.putObject("sandbox");
+        sb.put("hostname", spec.hostname());
+        ArrayNode layers = sb.putArray("layers");
+        spec.layers().forEach(l -> layers.add(l.toString()));
+        sb.put("mount_base", mountBase.toString());
+        sb.put("tmp_mb", spec.tmpMb());
+        sb.put("readonly_root", spec.readonlyRoot());
+        ArrayNode binds = sb.putArray("binds");
+        for (SandboxSpec.BindMount b : spec.binds()) {
+            binds.addObject().put("source", b.source().toString()).put("target", b.target()).put("readonly", b.readonly());
+        }
+        ArrayNode argv = sb.putArray("argv");
+        spec.argv().forEach(argv::add);
+        ArrayNode env = sb.putArray("env");
+        spec.env().forEach(env::add);
+        sb.put("cwd", spec.cwd());
+        sb.put("uid", spec.uid());
+        sb.put("gid", spec.gid());
+        if (spec.proxy() != null) {
+            sb.putObject("proxy").put("port", spec.proxy().port()).put("socket", spec.proxy().socketPath());
+        }
+        return root.toString();
+    }
+}
