@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /** Cgroup file reads and writes that fail with a {@link CgroupException} naming the file. */
@@ -36,7 +37,22 @@ final class CgroupFiles {
   }
 
   long readLong(CgroupStage stage, Path file) {
-    return KeyedValues.single(read(stage, file));
+    String content = read(stage, file);
+    try {
+      return KeyedValues.single(content);
+    } catch (NumberFormatException e) {
+      throw unparsable(stage, file, content, e);
+    }
+  }
+
+  /** A flat keyed file ({@code cpu.stat}, {@code memory.events}, ...) as key → value. */
+  Map<String, Long> readKeyed(CgroupStage stage, Path file) {
+    String content = read(stage, file);
+    try {
+      return KeyedValues.parse(content);
+    } catch (NumberFormatException e) {
+      throw unparsable(stage, file, content, e);
+    }
   }
 
   /** A key of a flat keyed file that older kernels may lack entirely: 0 then. */
@@ -44,7 +60,15 @@ final class CgroupFiles {
     if (!fs.exists(file)) {
       return 0;
     }
-    return KeyedValues.value(read(stage, file), key, 0);
+    return readKeyed(stage, file).getOrDefault(key, 0L);
+  }
+
+  private static CgroupException unparsable(
+      CgroupStage stage, Path file, String content, NumberFormatException e) {
+    String shown = content.strip().replace('\n', ' ');
+    return new CgroupException(
+        stage, "EINVAL", "parse '" + shown + "'", file, "not a number where one was expected",
+        null, e);
   }
 
   /** mkdir that accepts an existing directory: for the shared {@code flint} parent. */

@@ -3,6 +3,7 @@ package dev.flint.cgroup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A sandbox cgroup on v1: the same name in each of the memory, cpu, cpuacct and pids trees. */
 final class CgroupV1 implements Cgroup {
@@ -69,7 +70,7 @@ final class CgroupV1 implements Cgroup {
   public CgroupStats stats() {
     CgroupStage s = CgroupStage.STATS;
     Path memory = memoryDir();
-    String cpuStat = files.read(s, cpuDir().resolve("cpu.stat"));
+    Map<String, Long> cpuStat = files.readKeyed(s, cpuDir().resolve("cpu.stat"));
     return new CgroupStats(
         files.readLong(s, memory.resolve("memory.max_usage_in_bytes")),
         files.readLong(s, memory.resolve("memory.usage_in_bytes")),
@@ -77,8 +78,8 @@ final class CgroupV1 implements Cgroup {
         // oom_kill in memory.oom_control since Linux 4.13; failcnt does not count OOM kills.
         files.readKeyOrZero(s, memory.resolve("memory.oom_control"), "oom_kill"),
         files.readKeyOrZero(s, pidsDir().resolve("pids.events"), "max"),
-        KeyedValues.value(cpuStat, "nr_throttled", 0),
-        KeyedValues.value(cpuStat, "throttled_time", 0));
+        cpuStat.getOrDefault("nr_throttled", 0L),
+        cpuStat.getOrDefault("throttled_time", 0L));
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** A sandbox cgroup on v2: one directory, one {@code cgroup.procs}. */
 final class CgroupV2 implements Cgroup {
@@ -43,15 +44,15 @@ final class CgroupV2 implements Cgroup {
     // memory.peak arrived in Linux 5.19; before that the current value is the best we have.
     Path peakFile = dir.resolve("memory.peak");
     long peak = files.fs().exists(peakFile) ? files.readLong(s, peakFile) : current;
-    String cpuStat = files.read(s, dir.resolve("cpu.stat"));
+    Map<String, Long> cpuStat = files.readKeyed(s, dir.resolve("cpu.stat"));
     return new CgroupStats(
         peak,
         current,
-        KeyedValues.value(cpuStat, "usage_usec", 0) * 1000,
+        cpuStat.getOrDefault("usage_usec", 0L) * 1000,
         files.readKeyOrZero(s, dir.resolve("memory.events"), "oom_kill"),
         files.readKeyOrZero(s, dir.resolve("pids.events"), "max"),
-        KeyedValues.value(cpuStat, "nr_throttled", 0),
-        KeyedValues.value(cpuStat, "throttled_usec", 0) * 1000);
+        cpuStat.getOrDefault("nr_throttled", 0L),
+        cpuStat.getOrDefault("throttled_usec", 0L) * 1000);
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.flint.cgroup;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Parses cgroup "flat keyed" files: one {@code key value} pair per line, as in {@code cpu.stat},
  * {@code memory.events}, {@code memory.oom_control} and {@code pids.events}.
@@ -8,18 +11,27 @@ final class KeyedValues {
 
   private KeyedValues() {}
 
-  /** The value of {@code key}, or {@code fallback} when the line is absent (older kernels). */
-  static long value(String content, String key, long fallback) {
+  /**
+   * All pairs. Keys older kernels lack are simply absent, so callers use {@code getOrDefault}.
+   *
+   * @throws NumberFormatException when a value is not a number
+   */
+  static Map<String, Long> parse(String content) {
+    Map<String, Long> values = new HashMap<>();
     for (String line : content.split("\n")) {
       String[] parts = line.trim().split("\\s+");
-      if (parts.length == 2 && parts[0].equals(key)) {
-        return Long.parseLong(parts[1]);
+      if (parts.length == 2) {
+        values.put(parts[0], Long.parseLong(parts[1]));
       }
     }
-    return fallback;
+    return values;
   }
 
-  /** A file holding one number, such as {@code memory.current}. */
+  /**
+   * A file holding one number, such as {@code memory.current}.
+   *
+   * @throws NumberFormatException when it does not
+   */
   static long single(String content) {
     return Long.parseLong(content.strip());
   }
