@@ -13,7 +13,10 @@ FLINT_PROVIDED_PACKAGES=ca-certificates,curl,netbase,procps
 debian_root() {
   local out=$1 extra=${2:-}
   local include=$FLINT_PROVIDED_PACKAGES${extra:+,$extra}
+  # merged-usr hook: /usr-merge by symlinks + usr-is-merged, instead of the usrmerge
+  # package, which would pull in perl (~50 MB).
   mmdebstrap --mode=root --format=directory --variant=essential \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --include="$include" \
     --aptopt='APT::Install-Recommends "false"' \
     --dpkgopt='path-exclude=/usr/share/doc/*' \

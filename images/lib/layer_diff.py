@@ -89,13 +89,16 @@ def main():
     for rel in sorted(set(deleted)):
         target = os.path.join(out, rel)
         parent_rel = os.path.dirname(rel)
-        if parent_rel and not os.path.isdir(os.path.join(out, parent_rel)):
-            # The parent was pruned as identical to the base: recreate it the same way.
-            src = merged_lookup(bases, parent_rel)[0]
-            os.makedirs(os.path.join(out, parent_rel), exist_ok=True)
-            st = os.lstat(src)
-            os.chmod(os.path.join(out, parent_rel), stat.S_IMODE(st.st_mode))
-            os.chown(os.path.join(out, parent_rel), st.st_uid, st.st_gid)
+        # Parents pruned as identical to the base are recreated the same way, top down.
+        parts = parent_rel.split(os.sep) if parent_rel else []
+        for i in range(1, len(parts) + 1):
+            anc = os.path.join(*parts[:i])
+            if os.path.isdir(os.path.join(out, anc)):
+                continue
+            st = os.lstat(merged_lookup(bases, anc)[0])
+            os.mkdir(os.path.join(out, anc))
+            os.chmod(os.path.join(out, anc), stat.S_IMODE(st.st_mode))
+            os.chown(os.path.join(out, anc), st.st_uid, st.st_gid)
         os.mknod(target, stat.S_IFCHR | 0o000, os.makedev(0, 0))
     print(f"layer_diff: kept {kept} entries, removed {removed} identical, "
           f"{len(set(deleted))} whiteouts")

@@ -21,8 +21,8 @@ public final class ImageBuildMain {
         ImageStore store = new ImageStore(Path.of(System.getProperty("flint.images.dir", ImageStore.DEFAULT_ROOT)));
         for (String name : args) {
             try {
-                Image image = store.build(name, recipes, line -> System.out.println("image: " + line));
-                System.out.printf("image: %s %s, %d layer(s), %d MB%n", image.name(), ImageStore.shortDigest(image.digest()),
+                Image image = store.build(name, recipes, System.out::println);
+                System.out.printf("image %s: %s, %d layer(s), %d MB%n", image.name(), ImageStore.shortDigest(image.digest()),
                         image.layers().size(), image.sizeBytes() / (1024 * 1024));
             } catch (ImageBuildException e) {
                 System.err.println("flint: " + e.getMessage());
