@@ -12,7 +12,7 @@ out=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$here/pom.xml" "$tmp/pom.xml"
-JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 mvn -q -B -f "$tmp/pom.xml" \
+JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 mvn -q -B -Dstyle.color=never -f "$tmp/pom.xml" \
   dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/lib"
 ls "$tmp/lib"
 

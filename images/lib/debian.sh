@@ -9,15 +9,19 @@ FLINT_PROVIDED_PACKAGES=ca-certificates,curl,netbase,procps
 
 # debian_root OUT [EXTRA_PACKAGES]: fills the empty dir OUT with a Debian root (variant
 # essential + FLINT_PROVIDED_PACKAGES + EXTRA) without docs, man pages, locales, and adds the
-# Lambda layout (flint_lambda_layout).
+# Lambda layout (flint_lambda_layout). /usr/share/man/man1 stays as an empty dir: some
+# maintainer scripts (openjdk's update-alternatives) need it although man pages are excluded.
 debian_root() {
   local out=$1 extra=${2:-}
   local include=$FLINT_PROVIDED_PACKAGES${extra:+,$extra}
+  local log
+  log=$(mktemp /tmp/flint-mmdebstrap.XXXXXX)
   # merged-usr hook: /usr-merge by symlinks + usr-is-merged, instead of the usrmerge
   # package, which would pull in perl (~50 MB).
   mmdebstrap --mode=root --format=directory --variant=essential \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --include="$include" \
+    --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
     --aptopt='APT::Install-Recommends "false"' \
     --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \
@@ -27,7 +31,10 @@ debian_root() {
     --dpkgopt='path-include=/usr/share/locale/locale.alias' \
     --dpkgopt='path-exclude=/usr/share/lintian/*' \
     --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/*.log "$1"/var/cache/ldconfig/aux-cache' \
-    "$FLINT_DEBIAN_SUITE" "$out" "$FLINT_DEBIAN_MIRROR"
+    "$FLINT_DEBIAN_SUITE" "$out" "$FLINT_DEBIAN_MIRROR" >"$log" 2>&1 || {
+    tail -n 40 "$log"; rm -f "$log"; echo "mmdebstrap failed" >&2; return 1; }
+  grep -E '^(I: (downloading|installing)|W: |E: )' "$log" || true
+  rm -f "$log"
   flint_lambda_layout "$out"
 }
 
