@@ -1,0 +1,37 @@
+package dev.flint.cgroup;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** One sandbox's cgroup. Closing it kills what is left inside and removes it everywhere. */
+public interface Cgroup extends AutoCloseable {
+
+  String name();
+
+  /**
+   * Every {@code cgroup.procs} the sandbox child writes "0" into to join, in a stable order (v1:
+   * memory, cpu, cpuacct when mounted separately, pids; v2: exactly one).
+   */
+  List<Path> procsFiles();
+
+  /** Moves an existing process into this cgroup (e.g. one restored by CRIU). */
+  void attach(long pid);
+
+  /** Reads the counters now. */
+  CgroupStats stats();
+
+  /** True once the kernel OOM-killed a process here because of this cgroup's memory limit. */
+  default boolean oomKilled() {
+    return stats().oomKills() > 0;
+  }
+
+  /** SIGKILLs every process in the cgroup and returns once none is left alive. */
+  void killAll();
+
+  /**
+   * Kills what is left, then removes the directory in every hierarchy, retrying EBUSY briefly.
+   * Idempotent; a directory that is already gone is not an error.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Make this host ready to run flint (idempotent; seconds when everything is present):
+# Debian packages, CRIU >= 4.2, native + Java build, the `flint` command, state dirs, the
+# default images. Run as root from anywhere:  scripts/setup.sh
+#   FLINT_SETUP_IMAGES="provided python3.11 java17"   images to build ("" = none)
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+# shellcheck source=lib/common.sh
+. "$REPO/scripts/lib/common.sh"
+# shellcheck source=lib/criu.sh
+. "$REPO/scripts/lib/criu.sh"
+
+# Java 17 is the target even where another JDK is the default.
+export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+export PATH=/usr/local/sbin:/usr/local/bin:$JAVA_HOME/bin:$PATH
+
+[[ $(id -u) == 0 ]] || die "run as root (installs packages, builds images, creates /var/lib/flint)"
+
+HOST_PACKAGES=(build-essential cmake maven openjdk-17-jdk-headless mmdebstrap iproute2
+  bubblewrap runc util-linux curl ca-certificates zstd python3 dpkg-dev unzip)
+
+t_start=$SECONDS
+apt_install "${HOST_PACKAGES[@]}"
+[[ -x $JAVA_HOME/bin/java ]] || die "no Java 17 at $JAVA_HOME"
+say "packages ok"
+
+ensure_criu
+
+# --- build --------------------------------------------------------------------------------
+cd "$REPO"
+if [[ -f CMakeLists.txt ]]; then
+  if newer_than build/native/CMakeCache.txt CMakeLists.txt native &&
+     [[ -e build/native/libflint.so && -e build/native/flint-init ]] &&
+     newer_than build/native/libflint.so CMakeLists.txt native; then
+    say "native build up to date"
+  else
+    say "building native (cmake)"
+    cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build build/native -j2 >/dev/null
+  fi
+else
+  say "no CMakeLists.txt yet: skipping native build"
+fi
+
+if newer_than target/flint.jar pom.xml launcher/src/main; then
+  say "java build up to date (target/flint.jar)"
+else
+  say "building java (mvn -DskipTests package)"
+  mvn -q -B -DskipTests package
+fi
+
+# --- command + state dirs ---------------------------------------------------------------
+ln -sfn "$REPO/scripts/flint" /usr/local/bin/flint
+mkdir -p /var/lib/flint/images /var/lib/flint/code /var/lib/flint/snapshots /run/flint
+say "flint -> $REPO/scripts/flint; state in /var/lib/flint, /run/flint"
+
+# --- images -------------------------------------------------------------------------------
+read -r -a images <<<"${FLINT_SETUP_IMAGES-provided python3.11 java17}"
+if ((${#images[@]})); then
+  # Until the CLI has `image build`, call the image package's own entry point.
+  if unzip -l target/flint.jar 2>/dev/null | grep -q 'dev/flint/cli/Main\.class' &&
+     "$REPO/scripts/flint" image build --help >/dev/null 2>&1; then
+    for img in "${images[@]}"; do "$REPO/scripts/flint" image build "$img"; done
+  else
+    "$JAVA_HOME/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto \
+      -Dflint.home="$REPO" -cp target/flint.jar dev.flint.image.ImageBuildMain "${images[@]}"
+  fi
+fi
+say "done in $((SECONDS - t_start)) s"
