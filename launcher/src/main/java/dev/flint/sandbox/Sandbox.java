@@ -9,6 +9,7 @@ import dev.flint.nativeffi.Stage;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +52,7 @@ public final class Sandbox implements AutoCloseable {
         this.stdout = stdout;
         this.stderr = stderr;
         this.stdin = stdin;
-        this.phasesMicros = Map.copyOf(phasesMicros);
+        this.phasesMicros = Collections.unmodifiableMap(new LinkedHashMap<>(phasesMicros));
         this.startNanos = startNanos;
         this.timeout = timeout;
         this.onClose = onClose;
