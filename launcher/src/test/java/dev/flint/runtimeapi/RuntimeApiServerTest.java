@@ -396,6 +396,9 @@ class RuntimeApiServerTest {
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         int n = 200;
         List<RuntimeApiServer> envs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) { // warm-up: JIT, first-use class loading
+            RuntimeApiServer.start(newSocketPath(), RuntimeApiListener.NONE).close();
+        }
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             envs.add(RuntimeApiServer.start(newSocketPath(), RuntimeApiListener.NONE));
