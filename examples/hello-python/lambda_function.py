@@ -1,0 +1,5 @@
+def lambda_handler(event, context):
+    return {
+        'statusCode': 200,
+        'body': 'Hello World'
+    }
