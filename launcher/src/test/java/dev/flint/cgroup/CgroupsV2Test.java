@@ -199,7 +199,7 @@ class CgroupsV2Test {
         "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\nnr_periods 10\nnr_throttled 4\n"
             + "throttled_usec 7000\nnr_bursts 0\nburst_usec 0\n");
     Files.writeString(
-        dir.resolve("memory.events"), "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\noom_group_kill 0\n");
+        dir.resolve("memory.events"), "low 0\nhigh 0\nmax 12\noom 3\noom_kill 1\noom_group_kill 0\n");
     Files.writeString(dir.resolve("pids.events"), "max 3\n");
 
     assertEquals(
@@ -321,6 +321,17 @@ class CgroupsV2Test {
     assertEquals(7, info.mountPoints().size());
     assertTrue(info.memswAvailable());
     assertEquals(Map.copyOf(info.mountPoints()), info.mountPoints());
+  }
+
+  @Test
+  void describeProbesSwapOnAnotherChildBeforeFlintExists() throws IOException {
+    Path systemSlice = Files.createDirectory(root.resolve("system.slice"));
+    Files.writeString(systemSlice.resolve("memory.swap.max"), "max\n");
+
+    HostCgroupInfo info = new CgroupsV2(root, fs).describe();
+
+    assertTrue(info.memswAvailable());
+    assertFalse(Files.exists(root.resolve("flint")), "describe() creates nothing");
   }
 
   private static void writeIdleCounters(Path dir) throws IOException {
