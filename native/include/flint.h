@@ -96,6 +96,9 @@ FLINT_API int32_t flint_read(int32_t fd, void *buf, int32_t len, flint_error *er
 /* write(2) of all len bytes with EINTR retry. Returns 0, or -1 with err filled. */
 FLINT_API int flint_write(int32_t fd, const void *buf, int32_t len, flint_error *err);
 
+/* Bytes waiting to be read on a pipe or socket (ioctl FIONREAD). Returns the count or -errno. */
+FLINT_API int32_t flint_pending(int32_t fd);
+
 /* close(2). Returns 0 or -errno. */
 FLINT_API int flint_close(int32_t fd);
 

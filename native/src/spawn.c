@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -435,6 +436,11 @@ int flint_write(int32_t fd, const void *buf, int32_t len, flint_error *err) {
         return -1;
     }
     return 0;
+}
+
+int32_t flint_pending(int32_t fd) {
+    int n = 0;
+    return ioctl(fd, FIONREAD, &n) < 0 ? -errno : n;
 }
 
 int flint_close(int32_t fd) { return close(fd) < 0 ? -errno : 0; }
