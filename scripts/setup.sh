@@ -36,8 +36,8 @@ if [[ -f CMakeLists.txt ]]; then
     say "native build up to date"
   else
     say "building native (cmake)"
-    cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build build/native -j2 >/dev/null
+    cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null || die "cmake configure failed"
+    cmake --build build/native -j2 >/dev/null || die "native build failed"
   fi
 else
   say "no CMakeLists.txt yet: skipping native build"
@@ -47,7 +47,7 @@ if newer_than target/flint.jar pom.xml launcher/src/main; then
   say "java build up to date (target/flint.jar)"
 else
   say "building java (mvn -DskipTests package)"
-  mvn -q -B -DskipTests package
+  mvn -q -B -DskipTests package || die "mvn package failed (see the output above)"
 fi
 
 # --- command + state dirs ---------------------------------------------------------------

@@ -13,7 +13,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$here/pom.xml" "$tmp/pom.xml"
 JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 mvn -q -B -Dstyle.color=never -f "$tmp/pom.xml" \
-  dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/lib"
+  dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/lib" 2>&1 |
+  sed 's/\x1b\[[0-9;]*m//g'
 ls "$tmp/lib"
 
 debian_root "$out" openjdk-17-jre-headless
