@@ -96,6 +96,10 @@ FLINT_API int32_t flint_read(int32_t fd, void *buf, int32_t len, flint_error *er
 /* write(2) of all len bytes with EINTR retry. Returns 0, or -1 with err filled. */
 FLINT_API int flint_write(int32_t fd, const void *buf, int32_t len, flint_error *err);
 
+/* Wait until fd is readable (data, EOF or error) for up to timeout_ms (-1 = forever).
+ * Returns 1 when readable, 0 on timeout, or -errno. */
+FLINT_API int flint_wait_readable(int32_t fd, int32_t timeout_ms);
+
 /* Bytes waiting to be read on a pipe or socket (ioctl FIONREAD). Returns the count or -errno. */
 FLINT_API int32_t flint_pending(int32_t fd);
 

@@ -438,6 +438,13 @@ int flint_write(int32_t fd, const void *buf, int32_t len, flint_error *err) {
     return 0;
 }
 
+int flint_wait_readable(int32_t fd, int32_t timeout_ms) {
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    int r;
+    do r = poll(&pfd, 1, timeout_ms); while (r < 0 && errno == EINTR);
+    return r < 0 ? -errno : r;
+}
+
 int32_t flint_pending(int32_t fd) {
     int n = 0;
     return ioctl(fd, FIONREAD, &n) < 0 ? -errno : n;

@@ -32,6 +32,9 @@ public interface FlintLibrary extends Library {
     /** write(2) of all len bytes with EINTR retry. Returns 0, or -1 with err filled. */
     int flint_write(int fd, byte[] buf, int len, FlintError err);
 
+    /** Wait until fd is readable (data, EOF, error) up to timeoutMs (-1 = forever): 1, 0 on timeout, or -errno. */
+    int flint_wait_readable(int fd, int timeoutMs);
+
     /** Bytes waiting to be read on a pipe or socket (FIONREAD). Returns the count or -errno. */
     int flint_pending(int fd);
 

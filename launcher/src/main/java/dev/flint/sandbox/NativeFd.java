@@ -10,48 +10,8 @@ import java.io.OutputStream;
 final class NativeFd {
     private NativeFd() {}
 
-    static InputStream input(FlintLibrary lib, int fd) {
-        return new InputStream() {
-            private boolean closed;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n <= 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public synchronized int read(byte[] b, int off, int len) throws IOException {
-                if (closed) {
-                    return -1;
-                }
-                if (len == 0) {
-                    return 0;
-                }
-                byte[] buf = off == 0 ? b : new byte[len];
-                FlintError err = new FlintError();
-                int n = lib.flint_read(fd, buf, len, err);
-                if (n < 0) {
-                    throw new IOException(err.messageText());
-                }
-                if (n == 0) {
-                    return -1;
-                }
-                if (buf != b) {
-                    System.arraycopy(buf, 0, b, off, n);
-                }
-                return n;
-            }
-
-            @Override
-            public synchronized void close() {
-                if (!closed) {
-                    closed = true;
-                    lib.flint_close(fd);
-                }
-            }
-        };
+    static PipeInputStream input(FlintLibrary lib, int fd) {
+        return new PipeInputStream(lib, fd);
     }
 
     static OutputStream output(FlintLibrary lib, int fd) {

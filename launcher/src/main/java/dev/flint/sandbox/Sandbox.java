@@ -6,7 +6,6 @@ import dev.flint.nativeffi.FlintError;
 import dev.flint.nativeffi.FlintExit;
 import dev.flint.nativeffi.FlintLibrary;
 import dev.flint.nativeffi.Stage;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Collections;
@@ -28,8 +27,8 @@ public final class Sandbox implements AutoCloseable {
     private final int pid;
     private final int pidfd;
     private final Cgroup cgroup;
-    private final InputStream stdout;
-    private final InputStream stderr;
+    private final PipeInputStream stdout;
+    private final PipeInputStream stderr;
     private final OutputStream stdin;
     private final Map<String, Long> phasesMicros;
     private final long startNanos;
@@ -41,7 +40,8 @@ public final class Sandbox implements AutoCloseable {
     private volatile boolean timedOut;
     private volatile boolean closed;
 
-    Sandbox(FlintLibrary lib, String id, int pid, int pidfd, Cgroup cgroup, InputStream stdout, InputStream stderr,
+    Sandbox(FlintLibrary lib, String id, int pid, int pidfd, Cgroup cgroup, PipeInputStream stdout,
+            PipeInputStream stderr,
             OutputStream stdin, Map<String, Long> phasesMicros, long startNanos, Duration timeout,
             Consumer<Sandbox> onClose) {
         this.lib = lib;
@@ -66,9 +66,9 @@ public final class Sandbox implements AutoCloseable {
     public Cgroup cgroup() { return cgroup; }
 
     /** The command's stdout when the spec asked for pipes, else null. */
-    public InputStream stdout() { return stdout; }
+    public PipeInputStream stdout() { return stdout; }
 
-    public InputStream stderr() { return stderr; }
+    public PipeInputStream stderr() { return stderr; }
 
     /** The command's stdin when the spec asked for a pipe, else null. */
     public OutputStream stdin() { return stdin; }

@@ -117,8 +117,8 @@ public final class SandboxLauncher {
             throw e;
         }
         phases.put("clone", r.cloneNs / 1000);
-        InputStream out = r.stdoutFd >= 0 ? NativeFd.input(lib, r.stdoutFd) : null;
-        InputStream err = r.stderrFd >= 0 ? NativeFd.input(lib, r.stderrFd) : null;
+        PipeInputStream out = r.stdoutFd >= 0 ? NativeFd.input(lib, r.stdoutFd) : null;
+        PipeInputStream err = r.stderrFd >= 0 ? NativeFd.input(lib, r.stderrFd) : null;
         OutputStream in = r.stdinFd >= 0 ? NativeFd.output(lib, r.stdinFd) : null;
         SetupReport report;
         try (InputStream status = NativeFd.input(lib, r.statusFd)) {

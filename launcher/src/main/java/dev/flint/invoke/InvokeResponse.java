@@ -1,0 +1,28 @@
+package dev.flint.invoke;
+
+/**
+ * What the caller of an invoke receives, with the measured figures of the REPORT line.
+ *
+ * @param payload the function's response, or the error JSON when {@code functionError} is set
+ * @param functionError null on success; "Unhandled" when the function or runtime failed
+ * @param errorType the Lambda error type when the invocation failed (Runtime.ExitError, ...)
+ * @param logTail the last 4 KB of this invocation's log lines
+ * @param coldStart whether this invoke created (and initialised) a new env
+ * @param initNanos Init duration on a cold start, else 0
+ */
+public record InvokeResponse(
+        String requestId,
+        byte[] payload,
+        String functionError,
+        String errorType,
+        String executedVersion,
+        String logTail,
+        boolean coldStart,
+        long durationNanos,
+        long initNanos,
+        long maxMemoryUsedBytes) {
+
+    public boolean failed() {
+        return functionError != null;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.flint.invoke;
+
+import dev.flint.sandbox.PipeInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Copies one output pipe of an env into its log, line by line, on its own thread. Lambda keeps
+ * a runtime's lines in order around START/END, so {@link #drain} waits until everything the
+ * runtime wrote before the call has been logged. Bytes leave the pipe only while the pump is
+ * marked busy (it waits for readability first, then reads), so "pipe empty and pump idle" really
+ * means "all logged".
+ */
+final class LogPump implements Runnable {
+    private final PipeInputStream in;
+    private final LogSink sink;
+    private final Thread thread;
+    private final Object lock = new Object();
+    private boolean busy;
+    private boolean done;
+
+    LogPump(String name, PipeInputStream in, LogSink sink) {
+        this.in = in;
+        this.sink = sink;
+        this.thread = new Thread(this, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        byte[] buf = new byte[16384];
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try {
+            while (in.awaitReadable(-1)) {
+                synchronized (lock) {
+                    busy = true;
+                }
+                int n = in.read(buf, 0, buf.length);
+                if (n < 0) {
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        emit(line);
+                    } else {
+                        line.write(buf[i]);
+                    }
+                }
+                synchronized (lock) {
+                    busy = false;
+                    lock.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // the env is gone; whatever was read is logged below
+        } finally {
+            if (line.size() > 0) {
+                emit(line);
+            }
+            synchronized (lock) {
+                busy = false;
+                done = true;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private void emit(ByteArrayOutputStream line) {
+        sink.line(line.toString(StandardCharsets.UTF_8));
+        line.reset();
+    }
+
+    /** Waits (at most maxMillis) until the pipe is empty and the pump idle. */
+    void drain(long maxMillis) {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000;
+        synchronized (lock) {
+            while (!done && (busy || in.pending() > 0)) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    lock.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Waits for the pump to reach EOF (after the env was killed). */
+    void join(long millis) {
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

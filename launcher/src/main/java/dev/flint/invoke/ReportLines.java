@@ -1,0 +1,45 @@
+package dev.flint.invoke;
+
+import java.util.Locale;
+
+/** Lambda's platform log lines; fields are TAB-separated and REPORT ends with a TAB (contract §5). */
+final class ReportLines {
+    private ReportLines() {}
+
+    static String start(String requestId, String version) {
+        return "START RequestId: " + requestId + " Version: " + version;
+    }
+
+    static String end(String requestId) {
+        return "END RequestId: " + requestId;
+    }
+
+    /** Duration and Init Duration with 2 decimals; Billed Duration rounded up to 1 ms. */
+    static String report(String requestId, long durationNanos, int memoryMb, long maxMemoryBytes, long initNanos,
+            String status, String errorType) {
+        double ms = durationNanos / 1e6;
+        StringBuilder b = new StringBuilder(160);
+        b.append("REPORT RequestId: ").append(requestId)
+                .append("\tDuration: ").append(String.format(Locale.ROOT, "%.2f", ms)).append(" ms")
+                .append("\tBilled Duration: ").append((long) Math.ceil(ms)).append(" ms")
+                .append("\tMemory Size: ").append(memoryMb).append(" MB")
+                .append("\tMax Memory Used: ").append(Math.max(1, Math.round(maxMemoryBytes / 1048576.0))).append(" MB")
+                .append('\t');
+        if (initNanos > 0) {
+            b.append("Init Duration: ").append(String.format(Locale.ROOT, "%.2f", initNanos / 1e6)).append(" ms\t");
+        }
+        if (status != null) {
+            b.append("Status: ").append(status).append('\t');
+            if (errorType != null) {
+                b.append("Error Type: ").append(errorType).append('\t');
+            }
+        }
+        return b.toString();
+    }
+
+    static String initReport(long initNanos, String status, String errorType) {
+        String s = String.format(Locale.ROOT, "INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: %s", initNanos / 1e6,
+                status);
+        return errorType == null || "timeout".equals(status) ? s : s + "\tError Type: " + errorType;
+    }
+}

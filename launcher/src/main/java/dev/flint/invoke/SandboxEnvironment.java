@@ -1,0 +1,260 @@
+package dev.flint.invoke;
+
+import dev.flint.runtimeapi.InitOutcome;
+import dev.flint.runtimeapi.Invocation;
+import dev.flint.runtimeapi.InvocationResult;
+import dev.flint.runtimeapi.RuntimeApiListener;
+import dev.flint.runtimeapi.RuntimeApiServer;
+import dev.flint.sandbox.Sandbox;
+import dev.flint.sandbox.SandboxException;
+import dev.flint.sandbox.SandboxLauncher;
+import dev.flint.sandbox.SandboxResult;
+import dev.flint.sandbox.SandboxSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * An execution environment built from a sandbox: the runtime bootstrap runs as uid 993 with the
+ * code at /var/task (read-only), the Runtime API on a per-env Unix socket bound at /run/flint,
+ * relayed to 127.0.0.1:9001 by flint-init. A timeout, crash or OOM kills the whole env.
+ */
+final class SandboxEnvironment implements Environment {
+    static final int SANDBOX_UID = 993;
+    static final String SOCKET_DIR_IN_SANDBOX = "/run/flint";
+    private static final long LOG_DRAIN_MILLIS = 200;
+
+    private final SandboxLauncher launcher;
+    private final FunctionSpec fn;
+    private final Path envDir;
+    private final String id;
+    private final String region;
+    private volatile LogSink log;
+    private RuntimeApiServer api;
+    private Sandbox sandbox;
+    private LogPump outPump;
+    private LogPump errPump;
+    private final CompletableFuture<SandboxResult> exited = new CompletableFuture<>();
+    private volatile boolean closed;
+
+    SandboxEnvironment(SandboxLauncher launcher, FunctionSpec fn, Path envsDir, String id, String region) {
+        this.launcher = launcher;
+        this.fn = fn;
+        this.envDir = envsDir.resolve(id);
+        this.id = id;
+        this.region = region;
+        this.log = line -> {};
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void log(LogSink sink) {
+        this.log = sink;
+    }
+
+    @Override
+    public InitResult init(Duration limit) {
+        long start = System.nanoTime();
+        try {
+            Files.createDirectories(envDir);
+            api = RuntimeApiServer.start(envDir.resolve("api.sock"), new RuntimeApiListener() {});
+            sandbox = launcher.launch(sandboxSpec());
+        } catch (SandboxException e) {
+            return initFailure(start, e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create env dir '" + envDir + "': " + e.getMessage(), e);
+        }
+        LogSink forward = line -> log.line(line);
+        outPump = new LogPump("env-" + id + "-stdout", sandbox.stdout(), forward);
+        errPump = new LogPump("env-" + id + "-stderr", sandbox.stderr(), forward);
+        outPump.start();
+        errPump.start();
+        Thread watcher = new Thread(() -> {
+            try {
+                exited.complete(sandbox.awaitFor(null).orElseThrow());
+            } catch (RuntimeException e) {
+                exited.completeExceptionally(e);
+            }
+        }, "env-" + id + "-wait");
+        watcher.setDaemon(true);
+        watcher.start();
+
+        Object first;
+        try {
+            first = CompletableFuture.anyOf(api.initOutcome(), exited).get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            kill();
+            return new InitResult.Failed(System.nanoTime() - start, "timeout", "Sandbox.Timedout",
+                    LambdaErrors.json("Sandbox.Timedout", String.format("Init timed out after %.2f seconds",
+                            (System.nanoTime() - start) / 1e9)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during init", e);
+        } catch (ExecutionException e) {
+            first = e.getCause();
+        }
+        long took = System.nanoTime() - start;
+        if (first instanceof InitOutcome.Ready) {
+            return new InitResult.Ready(took);
+        }
+        drainLogs();
+        if (first instanceof InitOutcome.Failed f) {
+            return new InitResult.Failed(took, "error", f.errorType() == null ? "Runtime.Unknown" : f.errorType(),
+                    f.errorJson());
+        }
+        if (first instanceof SandboxResult r) {
+            String type = r.oomKilled() ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+            return new InitResult.Failed(took, "error", type, LambdaErrors.json(type, exitReason(r)));
+        }
+        throw new IllegalStateException("init ended unexpectedly: " + first);
+    }
+
+    private InitResult initFailure(long start, SandboxException e) {
+        long took = System.nanoTime() - start;
+        boolean entrypoint = e.stage() == dev.flint.nativeffi.Stage.EXEC;
+        String type = entrypoint ? "Runtime.InvalidEntrypoint" : "Sandbox.Failure";
+        String message = entrypoint
+                ? "RequestId: Error: Couldn't find valid bootstrap(s): [" + String.join(" ", bootstrapArgv()) + "]"
+                : e.getMessage();
+        log.line(e.getMessage());
+        return new InitResult.Failed(took, "error", type, LambdaErrors.json(type, message));
+    }
+
+    @Override
+    public InvokeOutcome invoke(Invocation invocation, Duration timeout) {
+        long start = System.nanoTime();
+        Object end;
+        try {
+            end = CompletableFuture.anyOf(api.invoke(invocation), exited).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            drainLogs();
+            kill();
+            return new InvokeOutcome.EnvFailure("Sandbox.Timedout", "timeout", String.format(
+                    "RequestId: %s Error: Task timed out after %.2f seconds", invocation.requestId(),
+                    (System.nanoTime() - start) / 1e9));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during invoke", e);
+        } catch (ExecutionException e) {
+            end = e.getCause();
+        }
+        drainLogs();
+        if (end instanceof InvocationResult.Success s) {
+            return new InvokeOutcome.Success(s.payload());
+        }
+        if (end instanceof InvocationResult.FunctionError f) {
+            return new InvokeOutcome.FunctionError(f.errorType() == null ? "Unhandled" : f.errorType(), f.errorJson());
+        }
+        SandboxResult r = end instanceof SandboxResult sr ? sr : exited.getNow(null);
+        if (r != null) {
+            String type = r.oomKilled() ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+            return new InvokeOutcome.EnvFailure(type, "error",
+                    "RequestId: " + invocation.requestId() + " Error: " + exitReason(r));
+        }
+        kill();
+        return new InvokeOutcome.EnvFailure("Runtime.Unknown", "error",
+                "RequestId: " + invocation.requestId() + " Error: " + end);
+    }
+
+    static String exitReason(SandboxResult r) {
+        if (r.signal() != 0) {
+            return "Runtime exited with error: signal: " + signalName(r.signal());
+        }
+        return r.exitCode() == 0 ? "Runtime exited without providing a reason"
+                : "Runtime exited with error: exit status " + r.exitCode();
+    }
+
+    private static String signalName(int sig) {
+        return switch (sig) {
+            case 9 -> "killed";
+            case 15 -> "terminated";
+            case 6 -> "aborted";
+            case 11 -> "segmentation fault";
+            default -> "signal " + sig;
+        };
+    }
+
+    @Override
+    public long maxMemoryUsedBytes() {
+        Sandbox s = sandbox;
+        return s == null || closed ? 0 : s.cgroup().stats().peakMemoryBytes();
+    }
+
+    private void drainLogs() {
+        if (outPump != null) {
+            outPump.drain(LOG_DRAIN_MILLIS);
+            errPump.drain(LOG_DRAIN_MILLIS);
+        }
+    }
+
+    private void kill() {
+        if (sandbox != null) {
+            sandbox.kill();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (api != null) {
+            api.close();
+        }
+        if (sandbox != null) {
+            sandbox.kill();
+            exited.join();
+            outPump.join(1000);
+            errPump.join(1000);
+            sandbox.close();
+        }
+        deleteQuietly(envDir);
+    }
+
+    private List<String> bootstrapArgv() {
+        return fn.isCustomRuntime() ? List.of("/var/task/bootstrap", "/opt/bootstrap") : List.of("/var/runtime/bootstrap");
+    }
+
+    private SandboxSpec sandboxSpec() {
+        String bootstrap = fn.isCustomRuntime()
+                ? (Files.isExecutable(fn.codeDir().resolve("bootstrap")) ? "/var/task/bootstrap" : "/opt/bootstrap")
+                : "/var/runtime/bootstrap";
+        return SandboxSpec.builder(fn.layers(), List.of(bootstrap))
+                .env(LambdaEnvironment.of(fn, region, "on-demand"))
+                .cwd("/var/task")
+                .hostname("localhost")
+                .memoryMb(fn.memoryMb())
+                .tmpMb(fn.ephemeralStorageMb())
+                .user(SANDBOX_UID, SANDBOX_UID)
+                .bind(new SandboxSpec.BindMount(fn.codeDir(), "/var/task", true))
+                .bind(new SandboxSpec.BindMount(envDir, SOCKET_DIR_IN_SANDBOX, true))
+                .proxy(new SandboxSpec.RuntimeApiProxy(9001, SOCKET_DIR_IN_SANDBOX + "/api.sock"))
+                .stdio(SandboxSpec.Stdio.PIPE)
+                .stdin(SandboxSpec.StdinMode.NULL)
+                .build();
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover is removed by the next supervisor start
+        }
+    }
+}
