@@ -17,6 +17,7 @@ final class LogPump implements Runnable {
     private final LogSink sink;
     private final Thread thread;
     private final Object lock = new Object();
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private boolean busy;
     private boolean done;
 
@@ -34,7 +35,6 @@ final class LogPump implements Runnable {
     @Override
     public void run() {
         byte[] buf = new byte[16384];
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
         try {
             while (in.awaitReadable(-1)) {
                 synchronized (lock) {
@@ -44,14 +44,14 @@ final class LogPump implements Runnable {
                 if (n < 0) {
                     break;
                 }
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] == '\n') {
-                        emit(line);
-                    } else {
-                        line.write(buf[i]);
-                    }
-                }
                 synchronized (lock) {
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            emit();
+                        } else {
+                            partial.write(buf[i]);
+                        }
+                    }
                     busy = false;
                     lock.notifyAll();
                 }
@@ -59,10 +59,10 @@ final class LogPump implements Runnable {
         } catch (IOException e) {
             // the env is gone; whatever was read is logged below
         } finally {
-            if (line.size() > 0) {
-                emit(line);
-            }
             synchronized (lock) {
+                if (partial.size() > 0) {
+                    emit();
+                }
                 busy = false;
                 done = true;
                 lock.notifyAll();
@@ -70,12 +70,15 @@ final class LogPump implements Runnable {
         }
     }
 
-    private void emit(ByteArrayOutputStream line) {
-        sink.line(line.toString(StandardCharsets.UTF_8));
-        line.reset();
+    private void emit() {
+        sink.line(partial.toString(StandardCharsets.UTF_8));
+        partial.reset();
     }
 
-    /** Waits (at most maxMillis) until the pipe is empty and the pump idle. */
+    /**
+     * Waits (at most maxMillis) until the pipe is empty and the pump idle, then logs a partial
+     * last line too: a runtime's log call without a newline (the Java RIC's logger) is a line.
+     */
     void drain(long maxMillis) {
         long deadline = System.nanoTime() + maxMillis * 1_000_000;
         synchronized (lock) {
@@ -90,6 +93,9 @@ final class LogPump implements Runnable {
                     Thread.currentThread().interrupt();
                     return;
                 }
+            }
+            if (partial.size() > 0) {
+                emit();
             }
         }
     }

@@ -211,15 +211,16 @@ final class SandboxEnvironment implements Environment {
             return;
         }
         closed = true;
-        if (api != null) {
-            api.close();
-        }
+        // The runtime goes first, so no connection of it sees the Runtime API vanish mid-call.
         if (sandbox != null) {
             sandbox.kill();
             exited.join();
             outPump.join(1000);
             errPump.join(1000);
             sandbox.close();
+        }
+        if (api != null) {
+            api.close();
         }
         deleteQuietly(envDir);
     }
