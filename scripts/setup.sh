@@ -51,6 +51,14 @@ else
 fi
 
 # --- command + state dirs ---------------------------------------------------------------
+# The Java example's jar (its function code), built with the same Maven and JDK.
+if newer_than examples/hello-java/target/hello-java.jar examples/hello-java/pom.xml examples/hello-java/src; then
+  say "examples/hello-java up to date"
+else
+  say "building examples/hello-java"
+  mvn -q -B -f examples/hello-java/pom.xml package || die "building examples/hello-java failed"
+fi
+
 ln -sfn "$REPO/scripts/flint" /usr/local/bin/flint
 mkdir -p /var/lib/flint/images /var/lib/flint/code /var/lib/flint/snapshots /run/flint
 say "flint -> $REPO/scripts/flint; state in /var/lib/flint, /run/flint"
