@@ -1,6 +1,7 @@
 package dev.flint.cli;
 
 import dev.flint.cgroup.CgroupException;
+import dev.flint.function.FunctionException;
 import dev.flint.image.ImageException;
 import dev.flint.image.ImageNotFoundException;
 import dev.flint.nativeffi.NativeLoader;
@@ -43,7 +44,7 @@ public final class FlintCli {
             return x.code();
         }
         if (e instanceof InvalidSpecException || e instanceof ImageNotFoundException
-                || e instanceof IllegalArgumentException) {
+                || e instanceof FunctionException || e instanceof IllegalArgumentException) {
             return ExitCodes.INVALID_INPUT;
         }
         if (e instanceof SandboxException se) {

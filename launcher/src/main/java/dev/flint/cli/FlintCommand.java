@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
             "Lambda-style execution environments on one Linux host: sandboxes from namespaces,",
             "cgroups and an overlay root filesystem, run as root (sudo)."
         },
-        subcommands = {SandboxCommand.class, ImageCommand.class, DoctorCommand.class},
+        subcommands = {RunCommand.class, InvokeCommand.class, FunctionCommand.class, SandboxCommand.class,
+            ImageCommand.class, DoctorCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

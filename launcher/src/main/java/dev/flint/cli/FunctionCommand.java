@@ -1,0 +1,176 @@
+package dev.flint.cli;
+
+import dev.flint.function.FunctionConfig;
+import dev.flint.function.FunctionDefinition;
+import dev.flint.function.FunctionRegistry;
+import dev.flint.function.FunctionUpdate;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code flint function}: create, update, get, list and delete functions in /var/lib/flint. */
+@Command(name = "function", mixinStandardHelpOptions = true,
+        description = "Manage functions (code stored by CodeSha256, extracted once, read-only).",
+        subcommands = {FunctionCommand.Create.class, FunctionCommand.Update.class, FunctionCommand.Get.class,
+            FunctionCommand.ListFunctions.class, FunctionCommand.Delete.class})
+final class FunctionCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static FunctionRegistry registry() {
+        return new FunctionRegistry(Host.stateDir());
+    }
+
+    static Map<String, String> parseEnv(List<String> pairs) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String p : pairs) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--env must look like KEY=VALUE, got '" + p + "'");
+            }
+            env.put(p.substring(0, eq), p.substring(eq + 1));
+        }
+        return env;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Create a function from a directory or a ZIP; prints its configuration as JSON.")
+    static final class Create implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--runtime", required = true, paramLabel = "R",
+                description = "python3.11, java17, provided, provided.al2 or provided.al2023")
+        String runtime;
+
+        @Option(names = "--handler", required = true, paramLabel = "H",
+                description = "python: module.function; java17: package.Class::method; provided: any")
+        String handler;
+
+        @Option(names = "--code", required = true, paramLabel = "DIR|ZIP", description = "the code")
+        Path code;
+
+        @Option(names = "--memory", paramLabel = "MB", description = "128–3008 (default 128)")
+        Integer memoryMb;
+
+        @Option(names = "--timeout", paramLabel = "S", description = "1–900 (default 3)")
+        Integer timeoutSeconds;
+
+        @Option(names = "--env", paramLabel = "K=V", description = "environment variable (repeatable; 4 KB in all)")
+        List<String> env = List.of();
+
+        @Option(names = "--ephemeral-storage", paramLabel = "MB", description = "/tmp size, 512–10240 (default 512)")
+        Integer ephemeralMb;
+
+        @Option(names = "--description", paramLabel = "TEXT")
+        String description;
+
+        @Override
+        public Integer call() {
+            Host.requireRoot("flint function create");
+            FunctionConfig fn = registry().create(new FunctionDefinition(name, runtime, handler, code, memoryMb,
+                    timeoutSeconds, parseEnv(env), ephemeralMb, description));
+            System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn)));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Update a function's code and/or configuration; prints the new configuration.")
+    static final class Update implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--code", paramLabel = "DIR|ZIP")
+        Path code;
+
+        @Option(names = "--runtime", paramLabel = "R")
+        String runtime;
+
+        @Option(names = "--handler", paramLabel = "H")
+        String handler;
+
+        @Option(names = "--memory", paramLabel = "MB")
+        Integer memoryMb;
+
+        @Option(names = "--timeout", paramLabel = "S")
+        Integer timeoutSeconds;
+
+        @Option(names = "--env", paramLabel = "K=V", description = "replaces all variables when given")
+        List<String> env;
+
+        @Option(names = "--ephemeral-storage", paramLabel = "MB")
+        Integer ephemeralMb;
+
+        @Option(names = "--description", paramLabel = "TEXT")
+        String description;
+
+        @Override
+        public Integer call() {
+            Host.requireRoot("flint function update");
+            FunctionRegistry reg = registry();
+            FunctionConfig fn = reg.require(name);
+            if (code != null) {
+                fn = reg.updateCode(name, code);
+            }
+            FunctionUpdate u = new FunctionUpdate(runtime, handler, memoryMb, timeoutSeconds,
+                    env == null ? null : parseEnv(env), ephemeralMb, description);
+            if (!u.equals(FunctionUpdate.none())) {
+                fn = reg.updateConfiguration(name, u);
+            }
+            System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn)));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Print a function's configuration as JSON.")
+    static final class Get implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            System.out.println(FunctionJson.pretty(FunctionJson.configuration(registry().require(name))));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List functions.")
+    static final class ListFunctions implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            System.out.printf("%-24s %-16s %-36s %6s %7s%n", "NAME", "RUNTIME", "HANDLER", "MEMORY", "TIMEOUT");
+            for (FunctionConfig f : registry().list()) {
+                System.out.printf("%-24s %-16s %-36s %6d %6ds%n", f.name(), f.runtime(), f.handler(), f.memoryMb(),
+                        f.timeoutSeconds());
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete functions (and their unshared code).")
+    static final class Delete implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "NAME")
+        List<String> names;
+
+        @Override
+        public Integer call() {
+            Host.requireRoot("flint function delete");
+            for (String n : names) {
+                registry().delete(n);
+                System.err.println("deleted " + n);
+            }
+            return ExitCodes.OK;
+        }
+    }
+}
