@@ -1,0 +1,18 @@
+/**
+ * Functions: configuration validated with AWS Lambda's rules ({@link
+ * dev.flint.function.FunctionConfig}, {@link dev.flint.function.FunctionRules}, {@link
+ * dev.flint.function.Runtimes}), content-addressed code ({@link dev.flint.function.CodeStore}),
+ * the registry ({@link dev.flint.function.FunctionRegistry}) and {@code flint run DIR}'s
+ * directory reader ({@link dev.flint.function.FunctionDirectory}). No native calls, no root
+ * needed; everything lives under an injected root.
+ *
+ * <p>On disk (default root {@code /var/lib/flint}):
+ * <pre>
+ *   functions/&lt;name&gt;/function.json   one function ($LATEST), written by temp file + rename
+ *   code/&lt;hex sha256&gt;/               extracted deployment package, read-only (0444/0555)
+ *   code/.tmp-*                         work in progress; never a finished artifact
+ * </pre>
+ * Errors are a {@link dev.flint.function.FunctionException} family carrying the AWS error type
+ * and HTTP status. ZIP entries are untrusted: see {@code CodeExtractor}.
+ */
+package dev.flint.function;
