@@ -18,13 +18,14 @@ import java.util.Map;
  * @param segments   the three calls separately ("launch", "run+exit", "close") plus "unaccounted"
  * @param phases     launch's phases as the sandbox reported them: "cgroup", "clone", then
  *                   flint-init's stages (spec, mount-*, pivot-root, hostname, network, proxy, exec)
+ * @param cpuLimit   the sandboxes' CFS limit, their CPU time (setup + command) and how many were throttled
  * @param gcCount    JVM garbage collections during the measured loop
  * @param gcMillis   their total time as the JVM reports it
  * @param loopNanos  wall time of the whole measured loop
  * @param samples    the create→exit samples in nanoseconds, in the order they were measured
  */
 public record BenchReport(Instant started, String host, String jvm, BenchOptions options, Percentiles createExit,
-        Map<String, Percentiles> segments, Map<String, Percentiles> phases, long gcCount, long gcMillis,
+        Map<String, Percentiles> segments, Map<String, Percentiles> phases, CpuLimit cpuLimit, long gcCount, long gcMillis,
         long loopNanos, long[] samples) {
 
     public BenchReport {
@@ -32,6 +33,17 @@ public record BenchReport(Instant started, String host, String jvm, BenchOptions
         segments = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(segments));
         phases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phases));
     }
+
+    /**
+     * CPU of the sandboxes against their limit, from each sandbox's cgroup before removal.
+     *
+     * @param quotaUs     CFS quota per period for the benchmark's memory size
+     * @param periodUs    CFS period
+     * @param cpuTime     CPU time charged to each sandbox's cgroup (flint-init's setup + the command)
+     * @param throttled   measured sandboxes with {@code nr_throttled > 0}
+     * @param throttledNanos total throttled time over all measured sandboxes
+     */
+    public record CpuLimit(long quotaUs, long periodUs, Percentiles cpuTime, int throttled, long throttledNanos) {}
 
     /** The create→exit samples in nanoseconds, in measurement order (a copy). */
     @Override
@@ -54,6 +66,12 @@ public record BenchReport(Instant started, String host, String jvm, BenchOptions
         for (Map.Entry<String, Percentiles> e : segments.entrySet()) {
             row(b, "  " + e.getKey(), e.getValue());
         }
+        b.append(String.format(Locale.ROOT,
+                "%n  sandbox CPU limit: %d µs per %d µs period; CPU charged per sandbox p50 %s ms, p99 %s ms;"
+                        + " CPU-throttled: %d of %d sandboxes, %s ms in total%n",
+                cpuLimit.quotaUs(), cpuLimit.periodUs(), Percentiles.ms(cpuLimit.cpuTime().p50()),
+                Percentiles.ms(cpuLimit.cpuTime().p99()), cpuLimit.throttled(), createExit.count(),
+                Percentiles.ms(cpuLimit.throttledNanos())));
         b.append("\n| phase inside launch (ms) | n | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, Percentiles> e : phases.entrySet()) {
             row(b, e.getKey(), e.getValue());
@@ -86,6 +104,13 @@ public record BenchReport(Instant started, String host, String jvm, BenchOptions
         Map<String, Object> ph = new LinkedHashMap<>();
         phases.forEach((k, v) -> ph.put(k, summary(v)));
         out.put("phases", ph);
+        Map<String, Object> lim = new LinkedHashMap<>();
+        lim.put("quota_us", cpuLimit.quotaUs());
+        lim.put("period_us", cpuLimit.periodUs());
+        lim.put("cpu_time", summary(cpuLimit.cpuTime()));
+        lim.put("throttled_sandboxes", cpuLimit.throttled());
+        lim.put("throttled_ns_total", cpuLimit.throttledNanos());
+        out.put("cpu_limit", lim);
         out.put("gc_count", gcCount);
         out.put("gc_ms", gcMillis);
         out.put("loop_ns", loopNanos);

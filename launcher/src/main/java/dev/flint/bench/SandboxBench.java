@@ -2,6 +2,8 @@ package dev.flint.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.flint.cgroup.CgroupLimits;
+import dev.flint.cgroup.CgroupStats;
 import dev.flint.cgroup.Cgroups;
 import dev.flint.image.Image;
 import dev.flint.image.ImageStore;
@@ -108,6 +110,9 @@ public final class SandboxBench {
         long[] runExit = new long[n];
         long[] close = new long[n];
         long[] unaccounted = new long[n];
+        long[] cpu = new long[n];
+        int throttled = 0;
+        long throttledNanos = 0;
         Map<String, long[]> phases = new LinkedHashMap<>();
 
         progress(options, "bench: %d warm-up + %d measured sandboxes of '%s' in image '%s'",
@@ -128,13 +133,18 @@ public final class SandboxBench {
             Sandbox s = launcher.launch(spec);
             long t1;
             long t2;
+            long t2b;
             SandboxResult r;
+            CgroupStats stats;
             try {
                 t1 = System.nanoTime();
                 drain(s.stdout());
                 drain(s.stderr());
                 r = s.await();
                 t2 = System.nanoTime();
+                // Diagnostics only, taken out of the timing below: was the sandbox CPU-throttled?
+                stats = s.cgroup().stats();
+                t2b = System.nanoTime();
             } finally {
                 s.close();
             }
@@ -144,10 +154,15 @@ public final class SandboxBench {
                         + "' exited with " + r.exitCode() + "; a benchmark needs a command that succeeds");
             }
             if (m >= 0) {
-                createExit[m] = t3 - t0;
+                createExit[m] = (t3 - t0) - (t2b - t2);
                 launch[m] = t1 - t0;
                 runExit[m] = t2 - t1;
-                close[m] = t3 - t2;
+                close[m] = t3 - t2b;
+                cpu[m] = r.cpuNanos();
+                if (stats.nrThrottled() > 0) {
+                    throttled++;
+                    throttledNanos += stats.throttledNanos();
+                }
                 long inside = 0;
                 for (Map.Entry<String, Long> e : r.phasesMicros().entrySet()) {
                     long ns = e.getValue() * 1000;
@@ -173,8 +188,11 @@ public final class SandboxBench {
             phaseStats.put(e.getKey(), Percentiles.of(present(e.getValue())));
         }
         phaseStats.put("unaccounted (launch − phases: spec JSON, JNA, status read)", Percentiles.of(unaccounted));
+        CgroupLimits limits = CgroupLimits.forMemory(options.memoryMb(), Runtime.getRuntime().availableProcessors());
+        BenchReport.CpuLimit cpuLimit = new BenchReport.CpuLimit(limits.cpuQuotaUs(), limits.cpuPeriodUs(), Percentiles.of(cpu), throttled,
+                throttledNanos);
         return new BenchReport(started, hostLine(cgroupVersion), jvmLine(), options, Percentiles.of(createExit),
-                segments, phaseStats, gcCount, gcMillis, loopNanos, createExit);
+                segments, phaseStats, cpuLimit, gcCount, gcMillis, loopNanos, createExit);
     }
 
     /** Reads a stream to EOF and drops the bytes (the command's output is not part of the bench). */
