@@ -14,7 +14,7 @@ import java.util.List;
  * hyperfine runs are computed here from the per-run {@code times}, with the same nearest-rank
  * definition as the in-process figure.
  *
- * <pre>CompareTable --flint flint.json --hyperfine 'runc run=runc.json' [--hyperfine LABEL=FILE]...</pre>
+ * <pre>CompareTable [--flint [LABEL=]FILE]... [--hyperfine LABEL=FILE]...</pre>
  */
 public final class CompareTable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,14 +33,16 @@ public final class CompareTable {
                     throw new IllegalArgumentException(a + " needs a value");
                 }
                 String v = args[++i];
+                int eq = v.lastIndexOf('=');
+                String label = eq > 0 ? v.substring(0, eq) : null;
+                Path file = Path.of(eq > 0 ? v.substring(eq + 1) : v);
                 switch (a) {
-                    case "--flint" -> rows.add(flintRow("flint Java API, in-process", Path.of(v)));
+                    case "--flint" -> rows.add(flintRow(label == null ? "flint Java API, in-process" : label, file));
                     case "--hyperfine" -> {
-                        int eq = v.lastIndexOf('=');
-                        if (eq <= 0) {
+                        if (label == null) {
                             throw new IllegalArgumentException("--hyperfine needs LABEL=FILE, got '" + v + "'");
                         }
-                        rows.add(hyperfineRow(v.substring(0, eq), Path.of(v.substring(eq + 1))));
+                        rows.add(hyperfineRow(label, file));
                     }
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
