@@ -29,6 +29,13 @@ public interface Cgroup extends AutoCloseable {
   void killAll();
 
   /**
+   * Sets the CFS quota: {@code quotaUs} per {@code periodUs}, or no quota when {@code quotaUs <= 0}.
+   * The launcher lifts the quota while flint-init sets a sandbox up, so set-up work is not
+   * throttled by (or billed to) the function's CPU share, then applies it before the runtime runs.
+   */
+  void setCpuQuota(long quotaUs, long periodUs);
+
+  /**
    * Kills what is left, then removes the directory in every hierarchy, retrying EBUSY briefly.
    * Idempotent; a directory that is already gone is not an error.
    */

@@ -67,6 +67,11 @@ final class CgroupV1 implements Cgroup {
   }
 
   @Override
+  public void setCpuQuota(long quotaUs, long periodUs) {
+    files.write(CgroupStage.CREATE, cpuDir().resolve("cpu.cfs_quota_us"), quotaUs <= 0 ? "-1" : Long.toString(quotaUs));
+  }
+
+  @Override
   public CgroupStats stats() {
     CgroupStage s = CgroupStage.STATS;
     Path memory = memoryDir();

@@ -38,6 +38,11 @@ final class CgroupV2 implements Cgroup {
   }
 
   @Override
+  public void setCpuQuota(long quotaUs, long periodUs) {
+    files.write(CgroupStage.CREATE, dir.resolve("cpu.max"), (quotaUs <= 0 ? "max" : Long.toString(quotaUs)) + " " + periodUs);
+  }
+
+  @Override
   public CgroupStats stats() {
     CgroupStage s = CgroupStage.STATS;
     long current = files.readLong(s, dir.resolve("memory.current"));
