@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * What sandboxes of this JVM could leave on the host: processes (flint-init children of this JVM,
  * anything in one of its cgroups), mounts mentioning flint in the host's mountinfo, cgroup
- * directories named "PID-*" under every hierarchy's flint/ parent, and paths under /run/flint.
+ * directories named "PID-*" under every hierarchy's flint/ parent, and scratch paths under /run/flint.
  * Compare a snapshot taken before with one taken after: anything new is a leak.
  */
 public record HostLeftovers(Set<String> processes, Set<String> mounts, Set<String> cgroupDirs, Set<String> scratch) {
@@ -24,7 +24,7 @@ public record HostLeftovers(Set<String> processes, Set<String> mounts, Set<Strin
 
     /** Leftovers of the supervisor with this pid (cgroup names start with "pid-"). */
     public static HostLeftovers of(long supervisorPid) {
-        return new HostLeftovers(processes(supervisorPid), flintMounts(), cgroupDirs(supervisorPid), scanScratch());
+        return new HostLeftovers(processes(supervisorPid), flintMounts(), cgroupDirs(supervisorPid), scanScratch(supervisorPid));
     }
 
     /** What is in this snapshot and not in the earlier one. */
@@ -137,15 +137,29 @@ public record HostLeftovers(Set<String> processes, Set<String> mounts, Set<Strin
         return out;
     }
 
-    static Set<String> scanScratch() {
+    /**
+     * Host paths of sandbox scratch: anything inside the launcher's mount base (mounts happen in the
+     * sandbox's own namespace, so on the host it stays an empty directory), and anything under the
+     * run dir named after this supervisor. Other supervisors' entries (e.g. /run/flint/envs/PID-*)
+     * are not ours to count.
+     */
+    static Set<String> scanScratch(long supervisorPid) {
         Set<String> out = new TreeSet<>();
-        if (!Files.exists(SandboxTestHost.RUN_DIR)) {
-            return out;
+        Path base = SandboxTestHost.RUN_DIR.resolve("mnt");
+        if (Files.exists(base)) {
+            try (Stream<Path> s = Files.walk(base, 3)) {
+                s.filter(p -> !p.equals(base)).forEach(p -> out.add(p.toString()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
-        try (Stream<Path> s = Files.walk(SandboxTestHost.RUN_DIR, 4)) {
-            s.forEach(p -> out.add(p.toString()));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        if (Files.exists(SandboxTestHost.RUN_DIR)) {
+            try (Stream<Path> s = Files.walk(SandboxTestHost.RUN_DIR, 3)) {
+                s.filter(p -> p.getFileName().toString().startsWith(supervisorPid + "-"))
+                        .forEach(p -> out.add(p.toString()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
         return out;
     }

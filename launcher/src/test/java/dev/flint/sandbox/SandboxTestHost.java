@@ -154,7 +154,11 @@ public final class SandboxTestHost {
         @Override
         public String toString() {
             return "sandbox " + id + ": " + result + "\n  " + stats
-                    + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr + "\n---";
+                    + "\n--- stdout ---\n" + tail(stdout) + "\n--- stderr ---\n" + tail(stderr) + "\n---";
+        }
+
+        private static String tail(String s) {
+            return s.length() <= 4000 ? s : "[... " + (s.length() - 4000) + " chars]" + s.substring(s.length() - 4000);
         }
 
         public List<String> lines() {
