@@ -144,24 +144,28 @@ public record HostLeftovers(Set<String> processes, Set<String> mounts, Set<Strin
      * are not ours to count.
      */
     static Set<String> scanScratch(long supervisorPid) {
-        Set<String> out = new TreeSet<>();
         Path base = SandboxTestHost.RUN_DIR.resolve("mnt");
-        if (Files.exists(base)) {
-            try (Stream<Path> s = Files.walk(base, 3)) {
-                s.filter(p -> !p.equals(base)).forEach(p -> out.add(p.toString()));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        if (Files.exists(SandboxTestHost.RUN_DIR)) {
-            try (Stream<Path> s = Files.walk(SandboxTestHost.RUN_DIR, 3)) {
-                s.filter(p -> p.getFileName().toString().startsWith(supervisorPid + "-"))
-                        .forEach(p -> out.add(p.toString()));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        Set<String> out = new TreeSet<>(walk(base, 3, p -> !p.equals(base)));
+        out.addAll(walk(SandboxTestHost.RUN_DIR, 3, p -> p.getFileName().toString().startsWith(supervisorPid + "-")));
         return out;
+    }
+
+    /** Paths under root that match; retried when another supervisor deletes files meanwhile. */
+    private static Set<String> walk(Path root, int depth, java.util.function.Predicate<Path> keep) {
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.exists(root)) {
+                return Set.of();
+            }
+            try (Stream<Path> s = Files.walk(root, depth)) {
+                Set<String> out = new TreeSet<>();
+                s.filter(keep).forEach(p -> out.add(p.toString()));
+                return out;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                if (attempt == 5) {
+                    throw new IllegalStateException("walk " + root, e);
+                }
+            }
+        }
     }
 
     private static List<String> mountinfo() {
