@@ -164,8 +164,18 @@ public final class InvokeBench {
         int throttled = 0;
         Map<String, long[]> phases = new LinkedHashMap<>();
         int every = Math.max(1, (wCold + nCold) / 5);
+        long budget = o.budget().toNanos();
+        long coldStart = 0;
+        int coldDone = 0;
         for (int i = 0; i < wCold + nCold; i++) {
             int m = i - wCold;
+            if (m == 0) {
+                coldStart = System.nanoTime();
+            }
+            if (m >= InvokeBenchOptions.MIN_COLD && System.nanoTime() - coldStart > budget) {
+                progress(o, "bench: %s: cold-start budget of %d s spent after %d", label, o.budget().toSeconds(), m);
+                break;
+            }
             InvokeService service = InvokeService.create(launcher, runDir, region, account);
             try {
                 Set<Sandbox> before = SandboxLauncher.live();
@@ -198,9 +208,13 @@ public final class InvokeBench {
                     }
                     setup[m] = sum;
                     runtimeStart[m] = init[m] - sum;
+                    coldDone = m + 1;
                 }
             } finally {
                 service.close();
+            }
+            if (o.settleMillis() > 0) {
+                sleep(o.settleMillis());
             }
             if ((i + 1) % every == 0 || i + 1 == wCold + nCold) {
                 progress(o, "bench: %s: cold %d/%d%s", label, i + 1, wCold + nCold, m < 0 ? " (warm-up)" : "");
@@ -214,6 +228,7 @@ public final class InvokeBench {
         long[] report = new long[nWarm];
         long throttledPeriods;
         long throttledNanos;
+        int warmDone = 0;
         try (InvokeService service = InvokeService.create(launcher, runDir, region, account)) {
             Set<Sandbox> before = SandboxLauncher.live();
             check(label, service.invoke(fn, PAYLOAD, drop), true);
@@ -223,13 +238,19 @@ public final class InvokeBench {
             }
             CgroupStats s0 = sb == null ? null : sb.cgroup().stats();
             int everyWarm = Math.max(1, nWarm / 5);
+            long warmStart = System.nanoTime();
             for (int i = 0; i < nWarm; i++) {
+                if (i >= InvokeBenchOptions.MIN_WARM && System.nanoTime() - warmStart > budget) {
+                    progress(o, "bench: %s: warm budget of %d s spent after %d", label, o.budget().toSeconds(), i);
+                    break;
+                }
                 long t0 = System.nanoTime();
                 InvokeResponse r = service.invoke(fn, PAYLOAD, drop);
                 long t1 = System.nanoTime();
                 check(label, r, false);
                 warm[i] = t1 - t0;
                 report[i] = r.durationNanos();
+                warmDone = i + 1;
                 if ((i + 1) % everyWarm == 0) {
                     progress(o, "bench: %s: warm %d/%d", label, i + 1, nWarm);
                 }
@@ -239,6 +260,18 @@ public final class InvokeBench {
             throttledNanos = s0 == null ? 0 : s1.throttledNanos() - s0.throttledNanos();
         }
 
+        int nc = coldDone;
+        cold = java.util.Arrays.copyOf(cold, nc);
+        init = java.util.Arrays.copyOf(init, nc);
+        first = java.util.Arrays.copyOf(first, nc);
+        rest = java.util.Arrays.copyOf(rest, nc);
+        setup = java.util.Arrays.copyOf(setup, nc);
+        runtimeStart = java.util.Arrays.copyOf(runtimeStart, nc);
+        cpu = java.util.Arrays.copyOf(cpu, nc);
+        close = java.util.Arrays.copyOf(close, nc);
+        phases.replaceAll((k, v) -> java.util.Arrays.copyOf(v, nc));
+        warm = java.util.Arrays.copyOf(warm, warmDone);
+        report = java.util.Arrays.copyOf(report, warmDone);
         Map<String, Percentiles> breakdown = new LinkedHashMap<>();
         breakdown.put("Init Duration", Percentiles.of(init));
         breakdown.put("sandbox setup", Percentiles.of(setup));
@@ -313,6 +346,15 @@ public final class InvokeBench {
         Set<Sandbox> now = new HashSet<>(SandboxLauncher.live());
         now.removeAll(before);
         return now.size() == 1 ? now.iterator().next() : null;
+    }
+
+    private static void sleep(int millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private static long[] filled(int n) {

@@ -18,6 +18,12 @@ import java.util.Objects;
  * @param warm         measured warm invokes per row, all on one env (default 300)
  * @param warmupCold   cold starts per row before measuring, not counted (default 3; 1 for java17)
  * @param warmupWarm   warm invokes per row before measuring, not counted (default 30)
+ * @param budget       wall-time budget per row for its measured cold starts, and again for its warm
+ *                     invokes: once spent, the row stops early, but only after {@link #MIN_COLD}
+ *                     cold starts and {@link #MIN_WARM} warm invokes (default 30 s; the actual n is
+ *                     reported). It keeps the CPU-throttled 128 MB rows from taking many minutes.
+ * @param settleMillis pause after closing an env before the next cold start (default 0). Only
+ *                     for diagnosis: it lets the kernel finish tearing the last env's namespaces down.
  * @param timeout      the function timeout used for every row (default 60 s, so that a slow,
  *                     CPU-throttled first invoke does not turn into a failure; Init keeps its 10 s)
  * @param imagesRoot   the image store
@@ -26,7 +32,7 @@ import java.util.Objects;
  * @param progress     report progress on stderr
  */
 public record InvokeBenchOptions(List<Path> functions, List<Integer> memoriesMb, int cold, int coldJava, int warm,
-        int warmupCold, int warmupWarm, Duration timeout, Path imagesRoot, Path runDir, Path stateDir,
+        int warmupCold, int warmupWarm, Duration budget, int settleMillis, Duration timeout, Path imagesRoot, Path runDir, Path stateDir,
         boolean progress) {
 
     public static final int DEFAULT_COLD = 30;
@@ -34,6 +40,8 @@ public record InvokeBenchOptions(List<Path> functions, List<Integer> memoriesMb,
     public static final int DEFAULT_WARM = 300;
     public static final int DEFAULT_WARMUP_COLD = 3;
     public static final int DEFAULT_WARMUP_WARM = 30;
+    public static final int MIN_COLD = 5;
+    public static final int MIN_WARM = 30;
     public static final List<Integer> DEFAULT_MEMORIES = List.of(128, 1769);
     public static final List<String> EXAMPLES = List.of("custom-runtime", "hello-python", "hello-java");
 
@@ -41,6 +49,10 @@ public record InvokeBenchOptions(List<Path> functions, List<Integer> memoriesMb,
         functions = List.copyOf(Objects.requireNonNull(functions, "functions"));
         memoriesMb = List.copyOf(Objects.requireNonNull(memoriesMb, "memoriesMb"));
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(budget, "budget");
+        if (budget.isNegative() || budget.isZero() || settleMillis < 0) {
+            throw new IllegalArgumentException("--budget must be positive and --settle-ms not negative");
+        }
         Objects.requireNonNull(imagesRoot, "imagesRoot");
         Objects.requireNonNull(runDir, "runDir");
         if (functions.isEmpty()) {
@@ -69,7 +81,7 @@ public record InvokeBenchOptions(List<Path> functions, List<Integer> memoriesMb,
     public static InvokeBenchOptions defaults(Path home) {
         return new InvokeBenchOptions(EXAMPLES.stream().map(e -> home.resolve("examples").resolve(e)).toList(),
                 DEFAULT_MEMORIES, DEFAULT_COLD, DEFAULT_COLD_JAVA, DEFAULT_WARM, DEFAULT_WARMUP_COLD, DEFAULT_WARMUP_WARM,
-                Duration.ofSeconds(60), Path.of("/var/lib/flint/images"), Path.of("/run/flint"), null, true);
+                Duration.ofSeconds(30), 0, Duration.ofSeconds(60), Path.of("/var/lib/flint/images"), Path.of("/run/flint"), null, true);
     }
 
     /** Cold starts to measure for a function of this runtime. */
@@ -83,7 +95,7 @@ public record InvokeBenchOptions(List<Path> functions, List<Integer> memoriesMb,
     }
 
     static final String USAGE = "InvokeBench [--function DIR]... [--memory MB]... [--cold N] [--cold-java N]"
-            + " [--warm N] [--warmup-cold N] [--warmup-warm N] [--timeout S] [--images-dir DIR] [--run-dir DIR]"
+            + " [--warm N] [--warmup-cold N] [--warmup-warm N] [--budget S] [--settle-ms N] [--timeout S] [--images-dir DIR] [--run-dir DIR]"
             + " [--state-dir DIR] [--json FILE] [--quiet]";
 
     record Parsed(InvokeBenchOptions options, Path json) {}
@@ -99,6 +111,8 @@ public record InvokeBenchOptions(List<Path> functions, List<Integer> memoriesMb,
         int warmupCold = d.warmupCold();
         int warmupWarm = d.warmupWarm();
         Duration timeout = d.timeout();
+        Duration budget = d.budget();
+        int settle = d.settleMillis();
         Path images = d.imagesRoot();
         Path run = d.runDir();
         Path state = null;
@@ -114,6 +128,8 @@ public record InvokeBenchOptions(List<Path> functions, List<Integer> memoriesMb,
                 case "--warm" -> warm = intArg(args, ++i, a);
                 case "--warmup-cold" -> warmupCold = intArg(args, ++i, a);
                 case "--warmup-warm" -> warmupWarm = intArg(args, ++i, a);
+                case "--budget" -> budget = Duration.ofSeconds(intArg(args, ++i, a));
+                case "--settle-ms" -> settle = intArg(args, ++i, a);
                 case "--timeout" -> timeout = Duration.ofSeconds(intArg(args, ++i, a));
                 case "--images-dir" -> images = Path.of(arg(args, ++i, a));
                 case "--run-dir" -> run = Path.of(arg(args, ++i, a));
@@ -124,7 +140,7 @@ public record InvokeBenchOptions(List<Path> functions, List<Integer> memoriesMb,
             }
         }
         return new Parsed(new InvokeBenchOptions(functions.isEmpty() ? d.functions() : functions,
-                memories.isEmpty() ? d.memoriesMb() : memories, cold, coldJava, warm, warmupCold, warmupWarm, timeout,
+                memories.isEmpty() ? d.memoriesMb() : memories, cold, coldJava, warm, warmupCold, warmupWarm, budget, settle, timeout,
                 images, run, state, progress), json);
     }
 
