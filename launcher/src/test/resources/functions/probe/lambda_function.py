@@ -20,6 +20,17 @@ def try_write(path):
         return "error:%s" % type(e).__name__
 
 
+def mount_options():
+    """The options of the last mount on /, /var/task and /tmp (later mounts hide earlier ones)."""
+    found = {}
+    with open("/proc/self/mounts") as f:
+        for line in f:
+            fields = line.split()
+            if fields[1] in ("/", "/var/task", "/tmp"):
+                found[fields[1]] = fields[3]
+    return found
+
+
 def lambda_handler(event, context):
     if "write" in event:
         with open(event["write"], "w") as f:
@@ -34,6 +45,7 @@ def lambda_handler(event, context):
         "write_task": try_write("/var/task/x"),
         "write_root": try_write("/probe-x"),
         "write_tmp": try_write("/tmp/probe-x"),
+        "mounts": mount_options(),
         "context": {
             "function_name": context.function_name,
             "function_version": context.function_version,
