@@ -1,6 +1,7 @@
 package dev.flint.invoke;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flint.runtimeapi.Invocation;
 import dev.flint.sandbox.SandboxLauncher;
@@ -31,7 +32,9 @@ public final class InvokeService implements AutoCloseable {
     public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
     /** On-demand Init limit. */
     static final Duration INIT_LIMIT = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Invoke parses the whole body: "{} x" is not JSON. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final AtomicLong ENV_SEQ = new AtomicLong();
 
     private final EnvironmentFactory factory;
