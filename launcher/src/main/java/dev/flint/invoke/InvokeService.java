@@ -111,7 +111,7 @@ public final class InvokeService implements AutoCloseable {
             env = factory.create(fn);
             created.incrementAndGet();
             env.log(sink);
-            InitResult init = env.init(initLimit);
+            InitResult init = initOrClose(env, initLimit);
             if (init instanceof InitResult.Failed f && "timeout".equals(f.status())) {
                 // Lambda re-runs an Init that exceeded 10 s inside the first invoke, under the function timeout.
                 sink.line(ReportLines.initReport(f.durationNanos(), "timeout", null));
@@ -119,7 +119,7 @@ public final class InvokeService implements AutoCloseable {
                 env = factory.create(fn);
                 created.incrementAndGet();
                 env.log(sink);
-                init = env.init(fn.timeout());
+                init = initOrClose(env, fn.timeout());
             }
             if (init instanceof InitResult.Failed f) {
                 return initFailed(fn, env, requestId, f, sink, tail, t0);
@@ -136,8 +136,14 @@ public final class InvokeService implements AutoCloseable {
         sink.line(ReportLines.start(requestId, fn.version()));
         long start = System.nanoTime();
         long deadline = System.currentTimeMillis() + fn.timeout().toMillis();
-        InvokeOutcome outcome = env.invoke(new Invocation(requestId, event, deadline, arn(fn), null, null, null),
-                fn.timeout());
+        InvokeOutcome outcome;
+        try {
+            outcome = env.invoke(new Invocation(requestId, event, deadline, arn(fn), null, null, null), fn.timeout());
+        } catch (RuntimeException | Error e) {
+            // neither idle nor closed, the env would outlive this service (close() cannot reach it)
+            closeAfter(env, e);
+            throw e;
+        }
         long duration = System.nanoTime() - start;
         long maxMem = env.maxMemoryUsedBytes();
         String status = null;
@@ -186,6 +192,24 @@ public final class InvokeService implements AutoCloseable {
         sink.line(ReportLines.report(requestId, duration, fn.memoryMb(), maxMem, 0, f.status(), f.errorType()));
         return new InvokeResponse(requestId, f.errorJson(), "Unhandled", f.errorType(), fn.version(), tail.base64(),
                 true, duration, f.durationNanos(), maxMem);
+    }
+
+    /** Runs Init; an env whose init throws is closed before the exception propagates. */
+    private static InitResult initOrClose(Environment env, Duration limit) {
+        try {
+            return env.init(limit);
+        } catch (RuntimeException | Error e) {
+            closeAfter(env, e);
+            throw e;
+        }
+    }
+
+    private static void closeAfter(Environment env, Throwable cause) {
+        try {
+            env.close();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     static byte[] validatePayload(byte[] payload) {
