@@ -15,6 +15,7 @@
 #include "mounts.h"
 #include "net.h"
 #include "proxy.h"
+#include "security.h"
 #include "spec.h"
 #include "status.h"
 
@@ -56,6 +57,8 @@ static void exec_command(const struct sandbox_spec *s, const sigset_t *oldmask, 
     int stage = FLINT_STAGE_CREDENTIALS;
     sigprocmask(SIG_SETMASK, oldmask, NULL);
     signal(SIGPIPE, SIG_DFL);
+    flint_error ignored;
+    if (drop_capabilities(&ignored) < 0) goto fail;
     gid_t gid = (gid_t)s->gid;
     if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 || setresuid((uid_t)s->uid, (uid_t)s->uid, (uid_t)s->uid) < 0)
         goto fail;

@@ -2,6 +2,7 @@ package dev.flint.cli;
 
 import dev.flint.function.FunctionConfig;
 import dev.flint.function.FunctionRegistry;
+import dev.flint.invoke.FunctionSpecs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -5,6 +5,7 @@ import dev.flint.function.CodeStore;
 import dev.flint.function.FunctionConfig;
 import dev.flint.function.FunctionDefinition;
 import dev.flint.function.FunctionDirectory;
+import dev.flint.invoke.FunctionSpecs;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;

@@ -5,8 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -184,10 +183,15 @@ public final class CodeStore {
             CodeExtractor.extract(zip, tmp, limits);
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                FileTrees.deleteTree(tmp); // a concurrent store of the same code won
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("code store: rename within '" + root + "' is not atomic", e);
+            } catch (FileSystemException e) {
+                // rename(2) onto a non-empty directory fails with ENOTEMPTY or EEXIST, which the
+                // JDK reports as a plain FileSystemException: a concurrent store of the same code won
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    throw e;
+                }
+                FileTrees.deleteTree(tmp);
             }
         } catch (IOException | RuntimeException | Error e) {
             FileTrees.deleteQuietly(tmp, e);

@@ -68,12 +68,12 @@ public final class FunctionDirectory {
         Path code = dir;
         Inferred inferred = null;
         if (runtime == null) {
-            inferred = infer(dir, cfg);
+            inferred = infer(dir);
             runtime = inferred.runtime;
         }
         if (handler == null) {
             if (inferred == null || !inferred.runtime.equals(runtime)) {
-                inferred = inferFor(dir, runtime, cfg);
+                inferred = inferFor(dir, runtime);
             }
             handler = inferred.handler;
         }
@@ -126,7 +126,7 @@ public final class FunctionDirectory {
     }
 
     /** Runtime and handler from the files alone. */
-    private static Inferred infer(Path dir, FlintJson cfg) {
+    private static Inferred infer(Path dir) {
         String module = pythonModule(dir);
         if (module != null) {
             return new Inferred(Runtimes.PYTHON_311, module + ".lambda_handler");
@@ -152,7 +152,7 @@ public final class FunctionDirectory {
     }
 
     /** The handler for a runtime flint.json named without a handler. */
-    private static Inferred inferFor(Path dir, String runtime, FlintJson cfg) {
+    private static Inferred inferFor(Path dir, String runtime) {
         Runtimes.requireSupported(runtime);
         switch (Runtimes.imageFor(runtime)) {
             case Runtimes.PYTHON_311: {

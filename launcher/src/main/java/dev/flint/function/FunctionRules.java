@@ -103,6 +103,20 @@ public final class FunctionRules {
         if (environment == null || environment.isEmpty()) {
             return;
         }
+        // reserved keys first: _HANDLER and _X_AMZN_TRACE_ID would otherwise only be reported
+        // as failing the key pattern, which hides the reason
+        List<String> reserved = new ArrayList<>();
+        for (String key : environment.keySet()) {
+            if (key != null && RESERVED_ENV_KEYS.contains(key)) {
+                reserved.add(key);
+            }
+        }
+        if (!reserved.isEmpty()) {
+            throw new InvalidParameterValueException("Lambda was unable to configure your"
+                    + " environment variables because the environment variables you have provided"
+                    + " contains reserved keys that are currently not supported for modification."
+                    + " Reserved keys used in this request: " + String.join(", ", reserved));
+        }
         for (Map.Entry<String, String> e : environment.entrySet()) {
             String key = e.getKey();
             if (key == null || !ENV_KEY.matcher(key).matches()) {
@@ -116,18 +130,6 @@ public final class FunctionRules {
                         + " 'environment.variables' failed to satisfy constraint: Map value must"
                         + " not be null (key '" + key + "')");
             }
-        }
-        List<String> reserved = new ArrayList<>();
-        for (String key : environment.keySet()) {
-            if (RESERVED_ENV_KEYS.contains(key)) {
-                reserved.add(key);
-            }
-        }
-        if (!reserved.isEmpty()) {
-            throw new InvalidParameterValueException("Lambda was unable to configure your"
-                    + " environment variables because the environment variables you have provided"
-                    + " contains reserved keys that are currently not supported for modification."
-                    + " Reserved keys used in this request: " + String.join(", ", reserved));
         }
         String measured = measuredEnvironment(environment);
         if (measured.getBytes(StandardCharsets.UTF_8).length > ENVIRONMENT_MAX_BYTES) {

@@ -18,7 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -41,23 +46,69 @@ public final class InvokeService implements AutoCloseable {
     private final String region;
     private final String account;
     private final Duration initLimit;
-    private final Map<FunctionSpec, Deque<Environment>> idle = new HashMap<>();
+    private final Settings settings;
+    private final ConcurrencyLimiter limiter;
+    private final Map<FunctionSpec, Deque<IdleEnv>> idle = new HashMap<>();
+    private final Map<String, Long> retiredAt = new HashMap<>();
     private final AtomicLong created = new AtomicLong();
+    private final AtomicLong liveMemoryMb = new AtomicLong();
+    private final AtomicLong live = new AtomicLong();
+    private final Map<Environment, Integer> memoryOf = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService reaper;
 
-    InvokeService(EnvironmentFactory factory, String region, String account, Duration initLimit) {
+    /**
+     * Scheduler settings.
+     *
+     * @param accountConcurrency the account's concurrency limit (Lambda's default: 1000)
+     * @param totalReserved the sum of all functions' reserved concurrency, read at each invoke
+     * @param keepAlive idle envs are shut down after this long
+     * @param memoryBudgetMb idle envs are shut down (oldest first) when the memory of all envs
+     *     would exceed this
+     */
+    public record Settings(int accountConcurrency, IntSupplier totalReserved, Duration keepAlive, long memoryBudgetMb) {
+        /** One-shot CLI defaults: 1000 concurrent, no reservations, 10 min keep-alive, half the host's RAM. */
+        public static Settings defaults() {
+            long hostMb = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getTotalMemorySize() / (1024 * 1024);
+            return new Settings(1000, () -> 0, Duration.ofMinutes(10), Math.max(3008, hostMb / 2));
+        }
+    }
+
+    /** An idle warm env and since when it idles. */
+    private record IdleEnv(Environment env, long sinceNanos) {}
+
+    InvokeService(EnvironmentFactory factory, String region, String account, Duration initLimit, Settings settings) {
         this.factory = factory;
         this.region = region;
         this.account = account;
         this.initLimit = initLimit;
+        this.settings = settings;
+        this.limiter = new ConcurrencyLimiter(settings.accountConcurrency(), settings.totalReserved());
+        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "flint-env-reaper");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1000, settings.keepAlive().toMillis() / 10);
+        reaper.scheduleWithFixedDelay(this::reapIdle, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    InvokeService(EnvironmentFactory factory, String region, String account, Duration initLimit) {
+        this(factory, region, account, initLimit, Settings.defaults());
     }
 
     /** The real thing: envs are sandboxes; per-env sockets live under runDir/envs. */
     public static InvokeService create(SandboxLauncher launcher, Path runDir, String region, String account) {
+        return create(launcher, runDir, region, account, Settings.defaults());
+    }
+
+    public static InvokeService create(SandboxLauncher launcher, Path runDir, String region, String account,
+            Settings settings) {
         Path envs = runDir.resolve("envs");
         removeStaleEnvDirs(envs);
         return new InvokeService(
                 fn -> new SandboxEnvironment(launcher, fn, envs, ProcessHandle.current().pid() + "-e" + ENV_SEQ.incrementAndGet(), region),
-                region, account, INIT_LIMIT);
+                region, account, INIT_LIMIT, settings);
     }
 
     /** Env dirs of supervisors that are gone (named "PID-eN"). */
@@ -84,10 +135,39 @@ public final class InvokeService implements AutoCloseable {
         return created.get();
     }
 
-    /** Idle warm envs of this function. */
+    /** Idle warm envs of this function version. */
     public synchronized int idleEnvironments(FunctionSpec fn) {
-        Deque<Environment> d = idle.get(fn);
+        Deque<IdleEnv> d = idle.get(fn);
         return d == null ? 0 : d.size();
+    }
+
+    /** Envs alive now (idle or busy). */
+    public long liveEnvironments() {
+        return live.get();
+    }
+
+    /** Invokes of this function running now. */
+    public int running(String functionName) {
+        return limiter.running(functionName);
+    }
+
+    /**
+     * The function's code or configuration changed: its idle envs are shut down now, busy ones
+     * when their invoke ends (Lambda retires envs of the old configuration).
+     */
+    public void retire(String functionName) {
+        List<Environment> doomed = new ArrayList<>();
+        synchronized (this) {
+            retiredAt.put(functionName, System.nanoTime());
+            idle.entrySet().removeIf(e -> {
+                if (!e.getKey().name().equals(functionName)) {
+                    return false;
+                }
+                e.getValue().forEach(i -> doomed.add(i.env()));
+                return true;
+            });
+        }
+        doomed.forEach(this::closeEnv);
     }
 
     /**
@@ -96,7 +176,23 @@ public final class InvokeService implements AutoCloseable {
      * @throws InvokeException for a malformed or oversized payload (no env is touched)
      */
     public InvokeResponse invoke(FunctionSpec fn, byte[] payload, LogSink log) {
+        return invoke(fn, payload, log, InvokeOptions.defaults());
+    }
+
+    /**
+     * Invokes synchronously with per-request options.
+     *
+     * @throws InvokeException for a malformed or oversized payload (no env is touched)
+     * @throws TooManyRequestsException when the account's or the function's concurrency is used up
+     */
+    public InvokeResponse invoke(FunctionSpec fn, byte[] payload, LogSink log, InvokeOptions options) {
         byte[] event = validatePayload(payload);
+        try (ConcurrencyLimiter.Permit permit = limiter.acquire(fn.name(), options.reservedConcurrency())) {
+            return invokeWithPermit(fn, event, log, options);
+        }
+    }
+
+    private InvokeResponse invokeWithPermit(FunctionSpec fn, byte[] event, LogSink log, InvokeOptions options) {
         String requestId = UUID.randomUUID().toString();
         TailBuffer tail = new TailBuffer();
         LogSink sink = line -> {
@@ -108,16 +204,14 @@ public final class InvokeService implements AutoCloseable {
         long initNanos = 0;
         boolean cold = env == null;
         if (cold) {
-            env = factory.create(fn);
-            created.incrementAndGet();
+            env = newEnv(fn);
             env.log(sink);
             InitResult init = initOrClose(env, initLimit);
             if (init instanceof InitResult.Failed f && "timeout".equals(f.status())) {
                 // Lambda re-runs an Init that exceeded 10 s inside the first invoke, under the function timeout.
                 sink.line(ReportLines.initReport(f.durationNanos(), "timeout", null));
-                env.close();
-                env = factory.create(fn);
-                created.incrementAndGet();
+                closeEnv(env);
+                env = newEnv(fn);
                 env.log(sink);
                 init = initOrClose(env, fn.timeout());
             }
@@ -128,17 +222,78 @@ public final class InvokeService implements AutoCloseable {
         } else {
             env.log(sink);
         }
-        return run(fn, env, requestId, event, sink, tail, cold, initNanos);
+        return run(fn, env, requestId, event, sink, tail, cold, initNanos, options, t0);
+    }
+
+    private Environment newEnv(FunctionSpec fn) {
+        makeRoomFor(fn.memoryMb());
+        Environment env = factory.create(fn);
+        created.incrementAndGet();
+        live.incrementAndGet();
+        liveMemoryMb.addAndGet(fn.memoryMb());
+        memoryOf.put(env, fn.memoryMb());
+        return env;
+    }
+
+    private void closeEnv(Environment env) {
+        Integer mb = memoryOf.remove(env);
+        if (mb != null) {
+            live.decrementAndGet();
+            liveMemoryMb.addAndGet(-mb);
+        }
+        env.close();
+    }
+
+    /** Shuts idle envs down, oldest first, until a new env of mb fits the memory budget (or none is idle). */
+    private void makeRoomFor(int mb) {
+        while (liveMemoryMb.get() + mb > settings.memoryBudgetMb()) {
+            Environment oldest = null;
+            synchronized (this) {
+                FunctionSpec key = null;
+                long since = Long.MAX_VALUE;
+                for (Map.Entry<FunctionSpec, Deque<IdleEnv>> e : idle.entrySet()) {
+                    IdleEnv last = e.getValue().peekLast();
+                    if (last != null && last.sinceNanos() < since) {
+                        since = last.sinceNanos();
+                        key = e.getKey();
+                    }
+                }
+                if (key != null) {
+                    oldest = idle.get(key).pollLast().env();
+                }
+            }
+            if (oldest == null) {
+                return; // everything is busy: the budget bounds idle envs, not running invokes
+            }
+            closeEnv(oldest);
+        }
+    }
+
+    private void reapIdle() {
+        long cutoff = System.nanoTime() - settings.keepAlive().toNanos();
+        List<Environment> expired = new ArrayList<>();
+        synchronized (this) {
+            for (Deque<IdleEnv> d : idle.values()) {
+                while (!d.isEmpty() && d.peekLast().sinceNanos() < cutoff) {
+                    expired.add(d.pollLast().env());
+                }
+            }
+            idle.values().removeIf(Deque::isEmpty);
+        }
+        expired.forEach(this::closeEnv);
     }
 
     private InvokeResponse run(FunctionSpec fn, Environment env, String requestId, byte[] event, LogSink sink,
-            TailBuffer tail, boolean cold, long initNanos) {
+            TailBuffer tail, boolean cold, long initNanos, InvokeOptions options, long createdAt) {
         sink.line(ReportLines.start(requestId, fn.version()));
         long start = System.nanoTime();
         long deadline = System.currentTimeMillis() + fn.timeout().toMillis();
+        String invokedArn = options.invokedFunctionArn() != null ? options.invokedFunctionArn() : arn(fn);
         InvokeOutcome outcome;
         try {
-            outcome = env.invoke(new Invocation(requestId, event, deadline, arn(fn), null, null, null), fn.timeout());
+            outcome = env.invoke(
+                    new Invocation(requestId, event, deadline, invokedArn, null, options.clientContext(), null),
+                    fn.timeout());
         } catch (RuntimeException | Error e) {
             // neither idle nor closed, the env would outlive this service (close() cannot reach it)
             closeAfter(env, e);
@@ -173,9 +328,9 @@ public final class InvokeService implements AutoCloseable {
         sink.line(ReportLines.report(requestId, duration, fn.memoryMb(), maxMem, initNanos, status,
                 status == null ? null : errorType));
         if (outcome.envReusable()) {
-            giveBack(fn, env);
+            giveBack(fn, env, createdAt);
         } else {
-            env.close();
+            closeEnv(env);
         }
         return new InvokeResponse(requestId, body, functionError, errorType, fn.version(), tail.base64(), cold,
                 duration, initNanos, maxMem);
@@ -184,7 +339,7 @@ public final class InvokeService implements AutoCloseable {
     private InvokeResponse initFailed(FunctionSpec fn, Environment env, String requestId, InitResult.Failed f,
             LogSink sink, TailBuffer tail, long t0) {
         long maxMem = env.maxMemoryUsedBytes();
-        env.close();
+        closeEnv(env);
         sink.line(ReportLines.initReport(f.durationNanos(), f.status(), f.errorType()));
         sink.line(ReportLines.start(requestId, fn.version()));
         sink.line(ReportLines.end(requestId));
@@ -195,7 +350,7 @@ public final class InvokeService implements AutoCloseable {
     }
 
     /** Runs Init; an env whose init throws is closed before the exception propagates. */
-    private static InitResult initOrClose(Environment env, Duration limit) {
+    private InitResult initOrClose(Environment env, Duration limit) {
         try {
             return env.init(limit);
         } catch (RuntimeException | Error e) {
@@ -204,9 +359,9 @@ public final class InvokeService implements AutoCloseable {
         }
     }
 
-    private static void closeAfter(Environment env, Throwable cause) {
+    private void closeAfter(Environment env, Throwable cause) {
         try {
-            env.close();
+            closeEnv(env);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }
@@ -236,23 +391,33 @@ public final class InvokeService implements AutoCloseable {
     }
 
     private synchronized Environment takeIdle(FunctionSpec fn) {
-        Deque<Environment> d = idle.get(fn);
-        return d == null ? null : d.pollFirst();
+        Deque<IdleEnv> d = idle.get(fn);
+        IdleEnv i = d == null ? null : d.pollFirst();
+        return i == null ? null : i.env();
     }
 
-    private synchronized void giveBack(FunctionSpec fn, Environment env) {
+    /** Most recently used first, so the keep-alive reaper takes the long-idle ones from the tail. */
+    private void giveBack(FunctionSpec fn, Environment env, long invokeStartedAt) {
         env.log(line -> {});
-        idle.computeIfAbsent(fn, k -> new ArrayDeque<>()).addFirst(env);
+        synchronized (this) {
+            Long retired = retiredAt.get(fn.name());
+            if (retired == null || retired < invokeStartedAt) {
+                idle.computeIfAbsent(fn, k -> new ArrayDeque<>()).addFirst(new IdleEnv(env, System.nanoTime()));
+                return;
+            }
+        }
+        closeEnv(env);
     }
 
     /** Shuts every idle env down (SIGKILL after the runtime's work is done; nothing is left). */
     @Override
     public void close() {
+        reaper.shutdownNow();
         List<Environment> all = new ArrayList<>();
         synchronized (this) {
-            idle.values().forEach(all::addAll);
+            idle.values().forEach(d -> d.forEach(i -> all.add(i.env())));
             idle.clear();
         }
-        all.forEach(Environment::close);
+        all.forEach(this::closeEnv);
     }
 }

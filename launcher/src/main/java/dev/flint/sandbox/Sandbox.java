@@ -36,6 +36,7 @@ public final class Sandbox implements AutoCloseable {
     private final Consumer<Sandbox> onClose;
     private final Object reapLock = new Object();
     private volatile FlintExit exit;
+    private volatile SandboxResult result;
     private volatile long exitNanos;
     private volatile boolean timedOut;
     private volatile boolean closed;
@@ -129,7 +130,12 @@ public final class Sandbox implements AutoCloseable {
                 exitNanos = System.nanoTime();
                 exit = out;
             }
-            return Optional.of(result());
+            if (result == null) {
+                // Read the counters once, at reap time: close() removes the cgroup, and an await()
+                // after close() (e.g. racing the Ctrl-C path) must still get the result.
+                result = result();
+            }
+            return Optional.of(result);
         }
     }
 

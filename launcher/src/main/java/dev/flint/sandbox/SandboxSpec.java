@@ -40,7 +40,7 @@ public record SandboxSpec(
     public static final int MAX_MEMORY_MB = 3008;
     public static final int MIN_TMP_MB = 1;
     public static final int MAX_TMP_MB = 10240;
-    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})");
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,63})");
 
     /** Where the command's stdout and stderr go. */
     public enum Stdio { INHERIT, PIPE }

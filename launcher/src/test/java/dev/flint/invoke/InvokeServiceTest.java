@@ -212,6 +212,7 @@ class InvokeServiceTest {
         assertEquals(0, service.idleEnvironments(FN));
         assertTrue(broken.closed, "an env that is neither idle nor closed is a leaked sandbox: service.close()"
                 + " cannot reach it");
+        assertEquals(0, service.liveEnvironments(), "the closed env no longer counts against the memory budget");
     }
 
     @Test
@@ -223,6 +224,7 @@ class InvokeServiceTest {
         assertThrows(IllegalStateException.class, () -> invoke("{}"));
 
         assertTrue(broken.closed, "an env whose init threw is closed (its dir, socket, sandbox)");
+        assertEquals(0, service.liveEnvironments(), "the closed env no longer counts against the memory budget");
     }
 
     // ---- init failures ---------------------------------------------------------------------------

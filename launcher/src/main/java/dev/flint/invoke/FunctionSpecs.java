@@ -1,17 +1,17 @@
-package dev.flint.cli;
+package dev.flint.invoke;
 
 import dev.flint.function.FunctionConfig;
 import dev.flint.function.Runtimes;
 import dev.flint.image.Image;
 import dev.flint.image.ImageStore;
-import dev.flint.invoke.FunctionSpec;
 import java.time.Duration;
 
 /** Turns a stored function into what the invoke layer runs (its runtime image's layers included). */
-final class FunctionSpecs {
+public final class FunctionSpecs {
     private FunctionSpecs() {}
 
-    static FunctionSpec of(FunctionConfig fn, ImageStore images) {
+    /** The spec that runs this function version: its runtime image's layers, code dir and limits. */
+    public static FunctionSpec of(FunctionConfig fn, ImageStore images) {
         String imageName = Runtimes.imageFor(fn.runtime());
         Image image = images.require(imageName);
         return new FunctionSpec(fn.name(), fn.version(), fn.runtime(), imageName, fn.handler(), fn.memoryMb(),
