@@ -91,7 +91,7 @@ class InvokeExamplesIT {
         assertTrue(stack.log.contains("handling: {\"k\":\"v\"}"), "the handler's stderr is logged" + stack.transcript());
     }
 
-    /** examples/hello-java/flint.json names its jar with "code"; flint run must accept the directory. */
+    /** FunctionDirectory finds the one jar in target/ (flint.json names only runtime and handler). */
     @Test
     void helloJavaDirectoryLoads() {
         Path dir = EXAMPLES.resolve("hello-java");
@@ -105,7 +105,7 @@ class InvokeExamplesIT {
         assertEquals(jar.toAbsolutePath().normalize(), def.code().toAbsolutePath().normalize());
     }
 
-    /** Defined directly (the flint.json "code" key is not supported yet; see helloJavaDirectoryLoads). */
+    /** Defined directly with the jar as code, so it does not depend on the directory loader. */
     @Test
     void helloJava() throws IOException {
         Path jar = EXAMPLES.resolve("hello-java/target/hello-java.jar");

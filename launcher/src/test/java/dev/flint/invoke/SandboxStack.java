@@ -5,7 +5,6 @@ import dev.flint.function.FunctionConfig;
 import dev.flint.function.FunctionDefinition;
 import dev.flint.function.FunctionRegistry;
 import dev.flint.function.Runtimes;
-import dev.flint.image.Image;
 import dev.flint.image.ImageStore;
 import dev.flint.sandbox.SandboxLauncher;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -59,18 +57,9 @@ final class SandboxStack implements AutoCloseable {
         this.service = InvokeService.create(new SandboxLauncher(Cgroups.detect(), RUN_DIR), RUN_DIR, REGION, ACCOUNT);
     }
 
-    /** What cli/FunctionSpecs.of does (package-private there). */
-    static FunctionSpec spec(FunctionConfig fn, ImageStore images) {
-        String imageName = Runtimes.imageFor(fn.runtime());
-        Image image = images.require(imageName);
-        return new FunctionSpec(fn.name(), fn.version(), fn.runtime(), imageName, fn.handler(), fn.memoryMb(),
-                Duration.ofSeconds(fn.timeoutSeconds()), fn.environment(), fn.ephemeralStorageMb(), fn.codeDir(),
-                image.layers());
-    }
-
     /** Creates the function in this stack's registry and returns what the invoke layer runs. */
     FunctionSpec create(FunctionDefinition def) {
-        return spec(registry.create(def), images);
+        return FunctionSpecs.of(registry.create(def), images);
     }
 
     /** A python3.11 function from src/test/resources/functions/NAME, at {@link #FAST_MB}. */
