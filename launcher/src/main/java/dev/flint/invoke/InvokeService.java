@@ -1,6 +1,7 @@
 package dev.flint.invoke;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flint.runtimeapi.Invocation;
 import dev.flint.sandbox.SandboxLauncher;
@@ -36,7 +37,9 @@ public final class InvokeService implements AutoCloseable {
     public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
     /** On-demand Init limit. */
     static final Duration INIT_LIMIT = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Invoke parses the whole body: "{} x" is not JSON. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final AtomicLong ENV_SEQ = new AtomicLong();
 
     private final EnvironmentFactory factory;
@@ -203,14 +206,14 @@ public final class InvokeService implements AutoCloseable {
         if (cold) {
             env = newEnv(fn);
             env.log(sink);
-            InitResult init = env.init(initLimit);
+            InitResult init = initOrClose(env, initLimit);
             if (init instanceof InitResult.Failed f && "timeout".equals(f.status())) {
                 // Lambda re-runs an Init that exceeded 10 s inside the first invoke, under the function timeout.
                 sink.line(ReportLines.initReport(f.durationNanos(), "timeout", null));
                 closeEnv(env);
                 env = newEnv(fn);
                 env.log(sink);
-                init = env.init(fn.timeout());
+                init = initOrClose(env, fn.timeout());
             }
             if (init instanceof InitResult.Failed f) {
                 return initFailed(fn, env, requestId, f, sink, tail, t0);
@@ -286,8 +289,16 @@ public final class InvokeService implements AutoCloseable {
         long start = System.nanoTime();
         long deadline = System.currentTimeMillis() + fn.timeout().toMillis();
         String invokedArn = options.invokedFunctionArn() != null ? options.invokedFunctionArn() : arn(fn);
-        InvokeOutcome outcome = env.invoke(
-                new Invocation(requestId, event, deadline, invokedArn, null, options.clientContext(), null), fn.timeout());
+        InvokeOutcome outcome;
+        try {
+            outcome = env.invoke(
+                    new Invocation(requestId, event, deadline, invokedArn, null, options.clientContext(), null),
+                    fn.timeout());
+        } catch (RuntimeException | Error e) {
+            // neither idle nor closed, the env would outlive this service (close() cannot reach it)
+            closeAfter(env, e);
+            throw e;
+        }
         long duration = System.nanoTime() - start;
         long maxMem = env.maxMemoryUsedBytes();
         String status = null;
@@ -336,6 +347,24 @@ public final class InvokeService implements AutoCloseable {
         sink.line(ReportLines.report(requestId, duration, fn.memoryMb(), maxMem, 0, f.status(), f.errorType()));
         return new InvokeResponse(requestId, f.errorJson(), "Unhandled", f.errorType(), fn.version(), tail.base64(),
                 true, duration, f.durationNanos(), maxMem);
+    }
+
+    /** Runs Init; an env whose init throws is closed before the exception propagates. */
+    private InitResult initOrClose(Environment env, Duration limit) {
+        try {
+            return env.init(limit);
+        } catch (RuntimeException | Error e) {
+            closeAfter(env, e);
+            throw e;
+        }
+    }
+
+    private void closeAfter(Environment env, Throwable cause) {
+        try {
+            closeEnv(env);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     static byte[] validatePayload(byte[] payload) {

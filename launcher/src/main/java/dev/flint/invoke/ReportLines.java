@@ -30,7 +30,8 @@ final class ReportLines {
         }
         if (status != null) {
             b.append("Status: ").append(status).append('\t');
-            if (errorType != null) {
+            // contract §5: "Status: timeout" stands alone; Error Type follows only "Status: error"
+            if (errorType != null && !"timeout".equals(status)) {
                 b.append("Error Type: ").append(errorType).append('\t');
             }
         }

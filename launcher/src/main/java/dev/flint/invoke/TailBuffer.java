@@ -16,7 +16,8 @@ final class TailBuffer implements LogSink {
         byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
         lines.addLast(b);
         size += b.length;
-        while (size > LIMIT && lines.size() > 1) {
+        // Drop whole lines only while the rest still fills the limit; base64() cuts the bytes.
+        while (size - lines.peekFirst().length >= LIMIT) {
             size -= lines.removeFirst().length;
         }
     }
