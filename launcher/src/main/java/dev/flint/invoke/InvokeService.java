@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -201,28 +202,36 @@ public final class InvokeService implements AutoCloseable {
         };
         long t0 = System.nanoTime();
         Environment env = takeIdle(fn);
-        long initNanos = 0;
-        boolean cold = env == null;
-        if (cold) {
-            env = newEnv(fn);
+        if (env != null) {
             env.log(sink);
-            InitResult init = initOrClose(env, initLimit);
-            if (init instanceof InitResult.Failed f && "timeout".equals(f.status())) {
-                // Lambda re-runs an Init that exceeded 10 s inside the first invoke, under the function timeout.
-                sink.line(ReportLines.initReport(f.durationNanos(), "timeout", null));
-                closeEnv(env);
-                env = newEnv(fn);
-                env.log(sink);
-                init = initOrClose(env, fn.timeout());
-            }
-            if (init instanceof InitResult.Failed f) {
-                return initFailed(fn, env, requestId, f, sink, tail, t0);
-            }
-            initNanos = init.durationNanos();
-        } else {
-            env.log(sink);
+            return run(fn, env, requestId, event, sink, tail, false, 0, 0, options, t0);
         }
-        return run(fn, env, requestId, event, sink, tail, cold, initNanos, options, t0);
+        env = newEnv(fn);
+        env.log(sink);
+        InitResult init = initOrClose(env, initLimit);
+        boolean initTimedOut = init instanceof InitResult.Failed tf && "timeout".equals(tf.status());
+        if (!initTimedOut) {
+            if (init instanceof InitResult.Failed f) {
+                return initFailed(fn, env, requestId, f, sink, tail, t0, false);
+            }
+            return run(fn, env, requestId, event, sink, tail, true, init.durationNanos(), 0, options, t0);
+        }
+        // An Init over 10 s is re-run inside the first invoke ("suppressed init"), under the
+        // function's timeout and billed in its Duration, as Lambda does.
+        sink.line(ReportLines.initReport(init.durationNanos(), "timeout", null));
+        closeEnv(env);
+        sink.line(ReportLines.start(requestId, fn.version()));
+        long s0 = System.nanoTime();
+        env = newEnv(fn);
+        env.log(sink);
+        init = initOrClose(env, fn.timeout());
+        if (init instanceof InitResult.Failed f && "timeout".equals(f.status())) {
+            return suppressedInitTimedOut(fn, env, requestId, sink, tail, s0);
+        }
+        if (init instanceof InitResult.Failed f) {
+            return initFailed(fn, env, requestId, f, sink, tail, t0, true);
+        }
+        return run(fn, env, requestId, event, sink, tail, true, 0, System.nanoTime() - s0, options, t0);
     }
 
     private Environment newEnv(FunctionSpec fn) {
@@ -283,17 +292,28 @@ public final class InvokeService implements AutoCloseable {
         expired.forEach(this::closeEnv);
     }
 
+    /**
+     * @param initNanos Init Duration for the REPORT (0 when warm or after a suppressed init)
+     * @param spentNanos time of a suppressed init already spent on this invoke: START was logged,
+     *     it counts in Duration and comes off the timeout
+     */
     private InvokeResponse run(FunctionSpec fn, Environment env, String requestId, byte[] event, LogSink sink,
-            TailBuffer tail, boolean cold, long initNanos, InvokeOptions options, long createdAt) {
-        sink.line(ReportLines.start(requestId, fn.version()));
-        long start = System.nanoTime();
-        long deadline = System.currentTimeMillis() + fn.timeout().toMillis();
+            TailBuffer tail, boolean cold, long initNanos, long spentNanos, InvokeOptions options, long createdAt) {
+        if (spentNanos == 0) {
+            sink.line(ReportLines.start(requestId, fn.version()));
+        }
+        long start = System.nanoTime() - spentNanos;
+        Duration timeout = fn.timeout().minusNanos(spentNanos);
+        if (timeout.isNegative() || timeout.isZero()) {
+            timeout = Duration.ofMillis(1);
+        }
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
         String invokedArn = options.invokedFunctionArn() != null ? options.invokedFunctionArn() : arn(fn);
         InvokeOutcome outcome;
         try {
             outcome = env.invoke(
                     new Invocation(requestId, event, deadline, invokedArn, null, options.clientContext(), null),
-                    fn.timeout());
+                    timeout);
         } catch (RuntimeException | Error e) {
             // neither idle nor closed, the env would outlive this service (close() cannot reach it)
             closeAfter(env, e);
@@ -314,7 +334,8 @@ public final class InvokeService implements AutoCloseable {
         } else {
             InvokeOutcome.EnvFailure f = (InvokeOutcome.EnvFailure) outcome;
             if ("timeout".equals(f.status())) {
-                sink.line(Instant.now() + " " + requestId + " " + f.message().substring(f.message().indexOf("Task timed out")));
+                int at = f.message().indexOf("Task timed out");
+                sink.line(Instant.now() + " " + requestId + " " + (at >= 0 ? f.message().substring(at) : f.message()));
             } else {
                 sink.line(f.message());
                 sink.line(f.errorType());
@@ -336,12 +357,30 @@ public final class InvokeService implements AutoCloseable {
                 duration, initNanos, maxMem);
     }
 
-    private InvokeResponse initFailed(FunctionSpec fn, Environment env, String requestId, InitResult.Failed f,
-            LogSink sink, TailBuffer tail, long t0) {
+    /** The suppressed init used up the function's timeout: the invoke timed out. */
+    private InvokeResponse suppressedInitTimedOut(FunctionSpec fn, Environment env, String requestId, LogSink sink,
+            TailBuffer tail, long s0) {
         long maxMem = env.maxMemoryUsedBytes();
         closeEnv(env);
-        sink.line(ReportLines.initReport(f.durationNanos(), f.status(), f.errorType()));
-        sink.line(ReportLines.start(requestId, fn.version()));
+        long duration = System.nanoTime() - s0;
+        String message = String.format(Locale.ROOT, "Task timed out after %.2f seconds", duration / 1e9);
+        sink.line(Instant.now() + " " + requestId + " " + message);
+        sink.line(ReportLines.end(requestId));
+        sink.line(ReportLines.report(requestId, duration, fn.memoryMb(), maxMem, 0, "timeout", null));
+        return new InvokeResponse(requestId, LambdaErrors.json("Sandbox.Timedout", "RequestId: " + requestId
+                + " Error: " + message), "Unhandled", "Sandbox.Timedout", fn.version(), tail.base64(), true, duration,
+                0, maxMem);
+    }
+
+    /** @param startLogged a suppressed init failed: INIT_REPORT and START are already in the log */
+    private InvokeResponse initFailed(FunctionSpec fn, Environment env, String requestId, InitResult.Failed f,
+            LogSink sink, TailBuffer tail, long t0, boolean startLogged) {
+        long maxMem = env.maxMemoryUsedBytes();
+        closeEnv(env);
+        if (!startLogged) {
+            sink.line(ReportLines.initReport(f.durationNanos(), f.status(), f.errorType()));
+            sink.line(ReportLines.start(requestId, fn.version()));
+        }
         sink.line(ReportLines.end(requestId));
         long duration = System.nanoTime() - t0;
         sink.line(ReportLines.report(requestId, duration, fn.memoryMb(), maxMem, 0, f.status(), f.errorType()));

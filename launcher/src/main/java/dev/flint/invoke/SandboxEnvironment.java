@@ -107,6 +107,9 @@ final class SandboxEnvironment implements Environment {
         }
         long took = System.nanoTime() - start;
         if (first instanceof InitOutcome.Ready) {
+            // Init ran without the CPU quota (bounded by the Init limit); Invoke gets the share
+            // that memory buys. See README "Limits".
+            sandbox.applyCpuLimit();
             return new InitResult.Ready(took);
         }
         drainLogs();
@@ -243,6 +246,7 @@ final class SandboxEnvironment implements Environment {
                 .bind(new SandboxSpec.BindMount(fn.codeDir(), "/var/task", true))
                 .bind(new SandboxSpec.BindMount(envDir, SOCKET_DIR_IN_SANDBOX, true))
                 .proxy(new SandboxSpec.RuntimeApiProxy(9001, SOCKET_DIR_IN_SANDBOX + "/api.sock"))
+                .deferCpuLimit(true)
                 .stdio(SandboxSpec.Stdio.PIPE)
                 .stdin(SandboxSpec.StdinMode.NULL)
                 .build();

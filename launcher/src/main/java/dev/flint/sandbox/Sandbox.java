@@ -1,6 +1,7 @@
 package dev.flint.sandbox;
 
 import dev.flint.cgroup.Cgroup;
+import dev.flint.cgroup.CgroupLimits;
 import dev.flint.cgroup.CgroupStats;
 import dev.flint.nativeffi.FlintError;
 import dev.flint.nativeffi.FlintExit;
@@ -27,6 +28,7 @@ public final class Sandbox implements AutoCloseable {
     private final int pid;
     private final int pidfd;
     private final Cgroup cgroup;
+    private final CgroupLimits limits;
     private final PipeInputStream stdout;
     private final PipeInputStream stderr;
     private final OutputStream stdin;
@@ -41,7 +43,7 @@ public final class Sandbox implements AutoCloseable {
     private volatile boolean timedOut;
     private volatile boolean closed;
 
-    Sandbox(FlintLibrary lib, String id, int pid, int pidfd, Cgroup cgroup, PipeInputStream stdout,
+    Sandbox(FlintLibrary lib, String id, int pid, int pidfd, Cgroup cgroup, CgroupLimits limits, PipeInputStream stdout,
             PipeInputStream stderr,
             OutputStream stdin, Map<String, Long> phasesMicros, long startNanos, Duration timeout,
             Consumer<Sandbox> onClose) {
@@ -50,6 +52,7 @@ public final class Sandbox implements AutoCloseable {
         this.pid = pid;
         this.pidfd = pidfd;
         this.cgroup = cgroup;
+        this.limits = limits;
         this.stdout = stdout;
         this.stderr = stderr;
         this.stdin = stdin;
@@ -78,6 +81,11 @@ public final class Sandbox implements AutoCloseable {
     public Map<String, Long> phasesMicros() { return phasesMicros; }
 
     public boolean isAlive() { return exit == null && !closed; }
+
+    /** Applies the memory-proportional CPU quota (the launcher leaves it off during set-up). */
+    public void applyCpuLimit() {
+        cgroup.setCpuQuota(limits.cpuQuotaUs(), limits.cpuPeriodUs());
+    }
 
     /** SIGKILL to flint-init: the kernel then kills every process in the pid namespace. */
     public void kill() {

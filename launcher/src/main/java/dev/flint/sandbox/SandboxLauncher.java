@@ -131,18 +131,20 @@ public final class SandboxLauncher {
             report = new SetupReport(false, Map.of(), new SandboxException(Stage.IO, 0, "io: status of flint-init: " + e));
         }
         phases.putAll(report.phasesMicros());
-        Sandbox sandbox = new Sandbox(lib, id, r.pid, r.pidfd, cgroup, out, err, in, phases, start, spec.timeout(),
-                LIVE::remove);
+        Sandbox sandbox = new Sandbox(lib, id, r.pid, r.pidfd, cgroup, limits, out, err, in, phases, start,
+                spec.timeout(), LIVE::remove);
         LIVE.add(sandbox);
         if (!report.ready()) {
             sandbox.close();
             throw report.failure();
         }
-        try {
-            cgroup.setCpuQuota(limits.cpuQuotaUs(), limits.cpuPeriodUs());
-        } catch (RuntimeException e) {
-            sandbox.close();
-            throw e;
+        if (!spec.deferCpuLimit()) {
+            try {
+                sandbox.applyCpuLimit();
+            } catch (RuntimeException e) {
+                sandbox.close();
+                throw e;
+            }
         }
         return sandbox;
     }

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * @param timeout wall-clock limit, or null for none
  * @param tmpMb size of the writable /tmp
  * @param proxy Runtime API relay inside the sandbox, or null
+ * @param deferCpuLimit leave the CPU quota off after set-up until {@link Sandbox#applyCpuLimit()}
+ *     (a Lambda env applies it when Init ends)
  */
 public record SandboxSpec(
         List<Path> layers,
@@ -34,7 +36,8 @@ public record SandboxSpec(
         Stdio stdio,
         StdinMode stdin,
         RuntimeApiProxy proxy,
-        boolean readonlyRoot) {
+        boolean readonlyRoot,
+        boolean deferCpuLimit) {
 
     public static final int MIN_MEMORY_MB = 128;
     public static final int MAX_MEMORY_MB = 3008;
@@ -139,6 +142,7 @@ public record SandboxSpec(
         private StdinMode stdin = StdinMode.NULL;
         private RuntimeApiProxy proxy;
         private boolean readonlyRoot = true;
+        private boolean deferCpuLimit;
 
         private Builder(List<Path> layers, List<String> argv) {
             this.layers = layers;
@@ -159,10 +163,11 @@ public record SandboxSpec(
         public Builder stdin(StdinMode v) { stdin = v; return this; }
         public Builder proxy(RuntimeApiProxy v) { proxy = v; return this; }
         public Builder readonlyRoot(boolean v) { readonlyRoot = v; return this; }
+        public Builder deferCpuLimit(boolean v) { deferCpuLimit = v; return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(layers, argv, env, cwd, hostname, memoryMb, timeout, tmpMb, binds, uid, gid,
-                    stdio, stdin, proxy, readonlyRoot);
+                    stdio, stdin, proxy, readonlyRoot, deferCpuLimit);
         }
     }
 }
