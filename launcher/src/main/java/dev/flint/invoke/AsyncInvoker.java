@@ -100,17 +100,21 @@ public final class AsyncInvoker implements AutoCloseable {
      * answers 202 only after that). Returns the request id.
      */
     public String submit(String functionName, String qualifier, byte[] payload) {
+        return submit(UUID.randomUUID().toString(), functionName, qualifier, payload);
+    }
+
+    /** As {@link #submit(String, String, byte[])}, with the caller's request id. */
+    public String submit(String requestId, String functionName, String qualifier, byte[] payload) {
         byte[] event = payload == null || payload.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : payload;
         if (event.length > MAX_EVENT_BYTES) {
             throw new InvokeException("RequestTooLargeException", 413,
                     "Request must be smaller than " + MAX_EVENT_BYTES + " bytes for the InvokeFunction operation");
         }
         InvokeService.validatePayload(event);
-        String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        store.enqueue(new AsyncEvent(id, functionName, qualifier, event, 0, now, now));
+        store.enqueue(new AsyncEvent(requestId, functionName, qualifier, event, 0, now, now));
         wake();
-        return id;
+        return requestId;
     }
 
     private void wake() {
