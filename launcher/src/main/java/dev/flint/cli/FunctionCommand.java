@@ -1,5 +1,8 @@
 package dev.flint.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flint.function.CodeStore;
 import dev.flint.function.FunctionConfig;
 import dev.flint.function.FunctionDefinition;
 import dev.flint.function.FunctionRegistry;
@@ -8,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code flint function}: create, update, get, list and delete functions in /var/lib/flint. */
 @Command(name = "function", mixinStandardHelpOptions = true,
-        description = "Manage functions (code stored by CodeSha256, extracted once, read-only).",
+        description = {"Manage functions (code stored by CodeSha256, extracted once, read-only).",
+            "When flint serve runs, these go through its API; otherwise they work on /var/lib/flint directly."},
         subcommands = {FunctionCommand.Create.class, FunctionCommand.Update.class, FunctionCommand.Get.class,
             FunctionCommand.ListFunctions.class, FunctionCommand.Delete.class})
 final class FunctionCommand implements Runnable {
@@ -77,6 +82,13 @@ final class FunctionCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
+            if (daemon.isPresent()) {
+                ObjectNode req = FunctionJson.createRequest(name, runtime, handler, CodeStore.zipBytes(code), memoryMb,
+                        timeoutSeconds, parseEnv(env), ephemeralMb, description);
+                System.out.println(FunctionJson.pretty(daemon.get().json("POST", "/2015-03-31/functions", req)));
+                return ExitCodes.OK;
+            }
             Host.requireRoot("flint function create");
             FunctionConfig fn = registry().create(new FunctionDefinition(name, runtime, handler, code, memoryMb,
                     timeoutSeconds, parseEnv(env), ephemeralMb, description));
@@ -117,6 +129,24 @@ final class FunctionCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
+            if (daemon.isPresent()) {
+                JsonNode out = null;
+                String base = "/2015-03-31/functions/" + DaemonClient.path(name);
+                if (code != null) {
+                    out = daemon.get().json("PUT", base + "/code", FunctionJson.codeRequest(CodeStore.zipBytes(code)));
+                }
+                ObjectNode cfg = FunctionJson.configurationRequest(runtime, handler, memoryMb, timeoutSeconds,
+                        env == null ? null : parseEnv(env), ephemeralMb, description);
+                if (cfg.size() > 0) {
+                    out = daemon.get().json("PUT", base + "/configuration", cfg);
+                }
+                if (out == null) {
+                    out = daemon.get().json("GET", base + "/configuration", null);
+                }
+                System.out.println(FunctionJson.pretty(out));
+                return ExitCodes.OK;
+            }
             Host.requireRoot("flint function update");
             FunctionRegistry reg = registry();
             FunctionConfig fn = reg.require(name);
@@ -140,6 +170,12 @@ final class FunctionCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
+            if (daemon.isPresent()) {
+                System.out.println(FunctionJson.pretty(daemon.get().json("GET",
+                        "/2015-03-31/functions/" + DaemonClient.path(name) + "/configuration", null)));
+                return ExitCodes.OK;
+            }
             System.out.println(FunctionJson.pretty(FunctionJson.configuration(registry().require(name))));
             return ExitCodes.OK;
         }
@@ -150,6 +186,21 @@ final class FunctionCommand implements Runnable {
         @Override
         public Integer call() {
             System.out.printf("%-24s %-16s %-36s %6s %7s%n", "NAME", "RUNTIME", "HANDLER", "MEMORY", "TIMEOUT");
+            Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
+            if (daemon.isPresent()) {
+                String marker = null;
+                do {
+                    JsonNode page = daemon.get().json("GET", "/2015-03-31/functions/"
+                            + (marker == null ? "" : "?Marker=" + DaemonClient.path(marker)), null);
+                    for (JsonNode f : page.path("Functions")) {
+                        System.out.printf("%-24s %-16s %-36s %6d %6ds%n", f.path("FunctionName").asText(),
+                                f.path("Runtime").asText(), f.path("Handler").asText(), f.path("MemorySize").asInt(),
+                                f.path("Timeout").asInt());
+                    }
+                    marker = page.hasNonNull("NextMarker") ? page.get("NextMarker").asText() : null;
+                } while (marker != null);
+                return ExitCodes.OK;
+            }
             for (FunctionConfig f : registry().list()) {
                 System.out.printf("%-24s %-16s %-36s %6d %6ds%n", f.name(), f.runtime(), f.handler(), f.memoryMb(),
                         f.timeoutSeconds());
@@ -165,6 +216,14 @@ final class FunctionCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
+            if (daemon.isPresent()) {
+                for (String n : names) {
+                    daemon.get().json("DELETE", "/2015-03-31/functions/" + DaemonClient.path(n), null);
+                    System.err.println("deleted " + n);
+                }
+                return ExitCodes.OK;
+            }
             Host.requireRoot("flint function delete");
             for (String n : names) {
                 registry().delete(n);

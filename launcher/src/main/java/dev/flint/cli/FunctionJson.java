@@ -34,6 +34,52 @@ final class FunctionJson {
         return n;
     }
 
+    /** CreateFunction's request body (Code.ZipFile base64). */
+    static ObjectNode createRequest(String name, String runtime, String handler, byte[] zip, Integer memoryMb,
+            Integer timeoutSeconds, java.util.Map<String, String> env, Integer ephemeralMb, String description) {
+        ObjectNode n = configurationRequest(runtime, handler, memoryMb, timeoutSeconds, env, ephemeralMb, description);
+        n.put("FunctionName", name);
+        n.putObject("Code").put("ZipFile", java.util.Base64.getEncoder().encodeToString(zip));
+        n.put("PackageType", "Zip");
+        return n;
+    }
+
+    /** UpdateFunctionCode's request body. */
+    static ObjectNode codeRequest(byte[] zip) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("ZipFile", java.util.Base64.getEncoder().encodeToString(zip));
+        return n;
+    }
+
+    /** UpdateFunctionConfiguration's request body: only the fields given (null = unchanged). */
+    static ObjectNode configurationRequest(String runtime, String handler, Integer memoryMb, Integer timeoutSeconds,
+            java.util.Map<String, String> env, Integer ephemeralMb, String description) {
+        ObjectNode n = JSON.createObjectNode();
+        if (runtime != null) {
+            n.put("Runtime", runtime);
+        }
+        if (handler != null) {
+            n.put("Handler", handler);
+        }
+        if (memoryMb != null) {
+            n.put("MemorySize", memoryMb);
+        }
+        if (timeoutSeconds != null) {
+            n.put("Timeout", timeoutSeconds);
+        }
+        if (env != null) {
+            ObjectNode vars = n.putObject("Environment").putObject("Variables");
+            env.forEach(vars::put);
+        }
+        if (ephemeralMb != null) {
+            n.putObject("EphemeralStorage").put("Size", ephemeralMb);
+        }
+        if (description != null) {
+            n.put("Description", description);
+        }
+        return n;
+    }
+
     static String pretty(Object node) {
         try {
             return JSON.writeValueAsString(node);

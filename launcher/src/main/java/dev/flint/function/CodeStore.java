@@ -112,6 +112,34 @@ public final class CodeStore {
         }
     }
 
+    /**
+     * The deployment ZIP of a directory (packed as {@link #store} packs it, so its CodeSha256 is
+     * the same) or of a ZIP file, as bytes: what a client sends as CreateFunction's ZipFile.
+     */
+    public static byte[] zipBytes(Path dirOrZip) {
+        try {
+            if (Files.isRegularFile(dirOrZip)) {
+                if (Files.size(dirOrZip) > Limits.DEFAULTS.maxZippedBytes()) {
+                    throw new RequestTooLargeException("Zipped size must be smaller than "
+                            + Limits.DEFAULTS.maxZippedBytes() + " bytes");
+                }
+                return Files.readAllBytes(dirOrZip);
+            }
+            if (!Files.isDirectory(dirOrZip)) {
+                throw new InvalidParameterValueException("Code path '" + dirOrZip + "' is neither a directory nor a ZIP file");
+            }
+            Path zip = Files.createTempFile("flint-code-", ".zip");
+            try {
+                DirectoryPacker.pack(dirOrZip.toRealPath(), zip, Limits.DEFAULTS);
+                return Files.readAllBytes(zip);
+            } finally {
+                Files.deleteIfExists(zip);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot pack '" + dirOrZip + "'", e);
+        }
+    }
+
     /** The extracted directory of a CodeSha256 (base64, or 64 hex digits), if stored. */
     public Optional<Path> find(String sha) {
         Path dir = root.resolve(toHex(sha));
