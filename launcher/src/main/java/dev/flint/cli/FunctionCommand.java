@@ -90,8 +90,11 @@ final class FunctionCommand implements Runnable {
                 return ExitCodes.OK;
             }
             Host.requireRoot("flint function create");
-            FunctionConfig fn = registry().create(new FunctionDefinition(name, runtime, handler, code, memoryMb,
-                    timeoutSeconds, parseEnv(env), ephemeralMb, description));
+            FunctionConfig fn;
+            try (FunctionRegistry reg = registry()) {
+                fn = reg.create(new FunctionDefinition(name, runtime, handler, code, memoryMb, timeoutSeconds,
+                        parseEnv(env), ephemeralMb, description));
+            }
             System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn)));
             return ExitCodes.OK;
         }
@@ -148,18 +151,19 @@ final class FunctionCommand implements Runnable {
                 return ExitCodes.OK;
             }
             Host.requireRoot("flint function update");
-            FunctionRegistry reg = registry();
-            FunctionConfig fn = reg.require(name);
-            if (code != null) {
-                fn = reg.updateCode(name, code);
+            try (FunctionRegistry reg = registry()) {
+                FunctionConfig fn = reg.require(name);
+                if (code != null) {
+                    fn = reg.updateCode(name, code);
             }
-            FunctionUpdate u = new FunctionUpdate(runtime, handler, memoryMb, timeoutSeconds,
-                    env == null ? null : parseEnv(env), ephemeralMb, description);
-            if (!u.equals(FunctionUpdate.none())) {
-                fn = reg.updateConfiguration(name, u);
+                FunctionUpdate u = new FunctionUpdate(runtime, handler, memoryMb, timeoutSeconds,
+                        env == null ? null : parseEnv(env), ephemeralMb, description);
+                if (!u.equals(FunctionUpdate.none())) {
+                    fn = reg.updateConfiguration(name, u);
             }
-            System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn)));
-            return ExitCodes.OK;
+                System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn)));
+                return ExitCodes.OK;
+            }
         }
     }
 
@@ -176,7 +180,9 @@ final class FunctionCommand implements Runnable {
                         "/2015-03-31/functions/" + DaemonClient.path(name) + "/configuration", null)));
                 return ExitCodes.OK;
             }
-            System.out.println(FunctionJson.pretty(FunctionJson.configuration(registry().require(name))));
+            try (FunctionRegistry reg = registry()) {
+                System.out.println(FunctionJson.pretty(FunctionJson.configuration(reg.require(name))));
+            }
             return ExitCodes.OK;
         }
     }
@@ -201,7 +207,11 @@ final class FunctionCommand implements Runnable {
                 } while (marker != null);
                 return ExitCodes.OK;
             }
-            for (FunctionConfig f : registry().list()) {
+            List<FunctionConfig> all;
+            try (FunctionRegistry reg = registry()) {
+                all = reg.list();
+            }
+            for (FunctionConfig f : all) {
                 System.out.printf("%-24s %-16s %-36s %6d %6ds%n", f.name(), f.runtime(), f.handler(), f.memoryMb(),
                         f.timeoutSeconds());
             }
@@ -225,9 +235,11 @@ final class FunctionCommand implements Runnable {
                 return ExitCodes.OK;
             }
             Host.requireRoot("flint function delete");
-            for (String n : names) {
-                registry().delete(n);
-                System.err.println("deleted " + n);
+            try (FunctionRegistry reg = registry()) {
+                for (String n : names) {
+                    reg.delete(n);
+                    System.err.println("deleted " + n);
+                }
             }
             return ExitCodes.OK;
         }

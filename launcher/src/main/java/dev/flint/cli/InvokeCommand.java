@@ -44,7 +44,10 @@ final class InvokeCommand implements Callable<Integer> {
         if (daemon.isPresent()) {
             return viaDaemon(daemon.get(), event);
         }
-        FunctionConfig fn = new FunctionRegistry(Host.stateDir()).require(name);
+        FunctionConfig fn;
+        try (FunctionRegistry registry = new FunctionRegistry(Host.stateDir())) {
+            fn = registry.require(name);
+        }
         return InvokeRunner.run(FunctionSpecs.of(fn, Host.images()), event, repeat, logType);
     }
 
