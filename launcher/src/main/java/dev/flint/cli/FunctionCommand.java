@@ -155,12 +155,12 @@ final class FunctionCommand implements Runnable {
                 FunctionConfig fn = reg.require(name);
                 if (code != null) {
                     fn = reg.updateCode(name, code);
-            }
+                }
                 FunctionUpdate u = new FunctionUpdate(runtime, handler, memoryMb, timeoutSeconds,
                         env == null ? null : parseEnv(env), ephemeralMb, description);
                 if (!u.equals(FunctionUpdate.none())) {
                     fn = reg.updateConfiguration(name, u);
-            }
+                }
                 System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn)));
                 return ExitCodes.OK;
             }
