@@ -186,7 +186,8 @@ public final class AsyncInvoker implements AutoCloseable {
         }
         if (attempts <= target.maximumRetryAttempts()) {
             Duration delay = settings.retryDelays().get(Math.min(attempts - 1, settings.retryDelays().size() - 1));
-            store.reschedule(e.id(), attempts, now.plus(delay), r.errorType());
+            // the delay runs from the failed attempt's end, not its start (a slow function still waits)
+            store.reschedule(e.id(), attempts, Instant.now().plus(delay), r.errorType());
             wakeAt(delay);
             return;
         }
