@@ -84,8 +84,9 @@ public final class AsyncInvoker implements AutoCloseable {
 
     /** Recovers events a crashed daemon had in flight, then starts the workers. */
     public AsyncInvoker start() {
-        // One daemon owns the queue: at start every lease is a dead daemon's, so all are expired.
-        store.recoverExpiredLeases(Instant.now().plus(settings.lease()));
+        // One daemon owns the queue: at start every lease is a dead daemon's, so all are expired,
+        // however long it was (an earlier lease setting, or a clock that stepped back).
+        store.recoverExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE));
         for (int i = 0; i < settings.workers(); i++) {
             Thread t = new Thread(this::workLoop, "flint-async-" + i);
             t.setDaemon(true);
