@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -71,6 +71,8 @@ public final class AsyncInvoker implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private volatile boolean closed;
+    /** System.nanoTime() deadlines of retries due sooner than the next idle poll. */
+    private final ConcurrentSkipListSet<Long> wakeUps = new ConcurrentSkipListSet<>();
 
     public AsyncInvoker(AsyncEventStore store, InvokeService service, Targets targets, DestinationParser destinations,
             Settings settings, LogSink log) {
@@ -135,8 +137,19 @@ public final class AsyncInvoker implements AutoCloseable {
             if (due.isEmpty()) {
                 lock.lock();
                 try {
-                    if (!closed) {
-                        work.await(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    long wait = settings.pollInterval().toNanos();
+                    Long next = wakeUps.ceiling(Long.MIN_VALUE);
+                    if (next != null) {
+                        long until = next - System.nanoTime();
+                        if (until <= 0) {
+                            wakeUps.remove(next); // a retry is due: claim instead of waiting
+                            wait = 0;
+                        } else {
+                            wait = Math.min(wait, until);
+                        }
+                    }
+                    if (!closed && wait > 0) {
+                        work.awaitNanos(wait);
                     }
                 } catch (InterruptedException e) {
                     return;
@@ -212,8 +225,9 @@ public final class AsyncInvoker implements AutoCloseable {
     }
 
     private void wakeAt(Duration delay) {
-        // Idle workers poll every pollInterval; short test delays are met by that poll.
+        // Idle workers poll every pollInterval; a retry due sooner shortens their wait to it.
         if (delay.compareTo(settings.pollInterval()) < 0) {
+            wakeUps.add(System.nanoTime() + delay.toNanos());
             wake();
         }
     }
