@@ -621,6 +621,24 @@ class AsyncInvokerTest {
         assertEquals(0, callsOf(OK_DEST).size());
     }
 
+    /**
+     * The OnSuccess record holds the event and the response, so it can exceed the 1 MB event
+     * limit. Lambda counts a destination delivery failure and drops the record; the event is
+     * done and the function is not run again.
+     */
+    @Test
+    void successRecordTooLargeForTheDestinationDoesNotRunTheFunctionAgain() {
+        handlers.put("fn", echo());
+        target("fn", 2, MAX_AGE, OK_DEST, FAIL_DEST, InvokeOptions.defaults());
+        String event = "\"" + "x".repeat(700 * 1024) + "\""; // event + echoed response > 1 MB
+        started().submit("fn", null, bytes(event));
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertEquals(0, store.pending(), () -> "the event is stuck; flint log: " + log));
+        assertEquals(1, callsOf("fn").size(), "the function ran once");
+        assertEquals(0, callsOf(OK_DEST).size(), "no record that large was delivered");
+    }
+
     // ---- validation ------------------------------------------------------------------------------
 
     @Test
