@@ -220,8 +220,13 @@ public final class AsyncInvoker implements AutoCloseable {
 
     /** Destinations are functions: the record is queued as an event of the destination function. */
     private void deliver(String destinationArn, byte[] record) {
-        String[] fq = destinations.parse(destinationArn);
-        submit(fq[0], fq[1], record);
+        try {
+            String[] fq = destinations.parse(destinationArn);
+            submit(fq[0], fq[1], record);
+        } catch (RuntimeException ex) {
+            // Lambda counts a DestinationDeliveryFailure and drops the record; the event is done
+            log.line("async: cannot deliver to " + destinationArn + ": " + ex.getMessage());
+        }
     }
 
     private void wakeAt(Duration delay) {
