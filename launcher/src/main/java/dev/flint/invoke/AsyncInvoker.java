@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -71,6 +71,8 @@ public final class AsyncInvoker implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private volatile boolean closed;
+    /** System.nanoTime() deadlines of retries due sooner than the next idle poll. */
+    private final ConcurrentSkipListSet<Long> wakeUps = new ConcurrentSkipListSet<>();
 
     public AsyncInvoker(AsyncEventStore store, InvokeService service, Targets targets, DestinationParser destinations,
             Settings settings, LogSink log) {
@@ -84,8 +86,9 @@ public final class AsyncInvoker implements AutoCloseable {
 
     /** Recovers events a crashed daemon had in flight, then starts the workers. */
     public AsyncInvoker start() {
-        // One daemon owns the queue: at start every lease is a dead daemon's, so all are expired.
-        store.recoverExpiredLeases(Instant.now().plus(settings.lease()));
+        // One daemon owns the queue: at start every lease is a dead daemon's, so all are expired,
+        // however long it was (an earlier lease setting, or a clock that stepped back).
+        store.recoverExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE));
         for (int i = 0; i < settings.workers(); i++) {
             Thread t = new Thread(this::workLoop, "flint-async-" + i);
             t.setDaemon(true);
@@ -138,8 +141,19 @@ public final class AsyncInvoker implements AutoCloseable {
             if (due.isEmpty()) {
                 lock.lock();
                 try {
-                    if (!closed) {
-                        work.await(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    long wait = settings.pollInterval().toNanos();
+                    Long next = wakeUps.ceiling(Long.MIN_VALUE);
+                    if (next != null) {
+                        long until = next - System.nanoTime();
+                        if (until <= 0) {
+                            wakeUps.remove(next); // a retry is due: claim instead of waiting
+                            wait = 0;
+                        } else {
+                            wait = Math.min(wait, until);
+                        }
+                    }
+                    if (!closed && wait > 0) {
+                        work.awaitNanos(wait);
                     }
                 } catch (InterruptedException e) {
                     return;
@@ -190,7 +204,8 @@ public final class AsyncInvoker implements AutoCloseable {
         }
         if (attempts <= target.maximumRetryAttempts()) {
             Duration delay = settings.retryDelays().get(Math.min(attempts - 1, settings.retryDelays().size() - 1));
-            store.reschedule(e.id(), attempts, now.plus(delay), r.errorType());
+            // the delay runs from the failed attempt's end, not its start (a slow function still waits)
+            store.reschedule(e.id(), attempts, Instant.now().plus(delay), r.errorType());
             wakeAt(delay);
             return;
         }
@@ -209,13 +224,19 @@ public final class AsyncInvoker implements AutoCloseable {
 
     /** Destinations are functions: the record is queued as an event of the destination function. */
     private void deliver(String destinationArn, byte[] record) {
-        String[] fq = destinations.parse(destinationArn);
-        submit(fq[0], fq[1], record);
+        try {
+            String[] fq = destinations.parse(destinationArn);
+            submit(fq[0], fq[1], record);
+        } catch (RuntimeException ex) {
+            // Lambda counts a DestinationDeliveryFailure and drops the record; the event is done
+            log.line("async: cannot deliver to " + destinationArn + ": " + ex.getMessage());
+        }
     }
 
     private void wakeAt(Duration delay) {
-        // Idle workers poll every pollInterval; short test delays are met by that poll.
+        // Idle workers poll every pollInterval; a retry due sooner shortens their wait to it.
         if (delay.compareTo(settings.pollInterval()) < 0) {
+            wakeUps.add(System.nanoTime() + delay.toNanos());
             wake();
         }
     }
