@@ -191,6 +191,12 @@ public final class AsyncInvoker implements AutoCloseable {
         try {
             r = service.invoke(target.spec(), e.payload(), log, target.options());
         } catch (TooManyRequestsException throttled) {
+            // Reserved concurrency 0 throttles everything: events go straight to the failure
+            // destination (or the dead letters), without retries (contract §8).
+            if (Integer.valueOf(0).equals(target.options().reservedConcurrency())) {
+                fail(e, target, "RetriesExhausted", e.attempts(), null);
+                return;
+            }
             store.reschedule(e.id(), e.attempts(), now.plus(throttleBackoff(e)), "throttled: " + throttled.reason());
             return;
         }
