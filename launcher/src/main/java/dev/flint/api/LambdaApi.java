@@ -1,0 +1,543 @@
+package dev.flint.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flint.function.FunctionConfig;
+import dev.flint.function.FunctionDefinition;
+import dev.flint.function.FunctionRegistry;
+import dev.flint.function.FunctionUpdate;
+import dev.flint.invoke.InvokeResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The operations of the Lambda REST API, routed by method and path (lambda-contract.md §6):
+ * request in, response out, no Jetty. Every error becomes AWS's error response in
+ * {@link #handle}.
+ */
+public final class LambdaApi {
+    static final String V_FUNCTIONS = "2015-03-31";
+    static final String V_CONCURRENCY_PUT = "2017-10-31";
+    static final String V_CONCURRENCY_GET = "2019-09-30";
+    static final String V_EVENT_CONFIG = "2019-09-25";
+    static final String V_ACCOUNT = "2016-08-19";
+
+    private final FunctionRegistry registry;
+    private final Invoker invoker;
+    private final AsyncInvoker asyncInvoker;
+    private final Path tempDir;
+    private final int maxConcurrency;
+
+    /**
+     * @param tempDir where uploaded ZIPs are written before the code store takes them
+     * @param maxConcurrency the account concurrency limit reported by GetAccountSettings
+     */
+    public LambdaApi(FunctionRegistry registry, Invoker invoker, AsyncInvoker asyncInvoker, Path tempDir,
+            int maxConcurrency) {
+        this.registry = registry;
+        this.invoker = invoker;
+        this.asyncInvoker = asyncInvoker;
+        this.tempDir = tempDir;
+        this.maxConcurrency = maxConcurrency;
+    }
+
+    /** Routes and runs one request; never throws (errors are AWS error responses). */
+    public ApiResponse handle(ApiRequest req) {
+        try {
+            return route(req);
+        } catch (RuntimeException e) {
+            return ApiErrors.toResponse(e);
+        }
+    }
+
+    private ApiResponse route(ApiRequest req) {
+        List<String> s = req.segments();
+        String m = req.method();
+        int n = s.size();
+        if (n >= 2 && V_FUNCTIONS.equals(s.get(0)) && "functions".equals(s.get(1))) {
+            if (n == 2) {
+                switch (m) {
+                    case "POST": return createFunction(req);
+                    case "GET": return listFunctions(req);
+                    default: break;
+                }
+            } else if (n == 3) {
+                switch (m) {
+                    case "GET": return getFunction(req, s.get(2));
+                    case "DELETE": return deleteFunction(req, s.get(2));
+                    default: break;
+                }
+            } else if (n == 4) {
+                String fn = s.get(2);
+                switch (s.get(3) + " " + m) {
+                    case "configuration GET": return getConfiguration(req, fn);
+                    case "configuration PUT": return updateConfiguration(req, fn);
+                    case "code PUT": return updateCode(req, fn);
+                    case "invocations POST": return invoke(req, fn);
+                    case "versions POST": return publishVersion(req, fn);
+                    case "versions GET": return listVersions(req, fn);
+                    case "aliases POST": return createAlias(req, fn);
+                    case "aliases GET": return listAliases(req, fn);
+                    default: break;
+                }
+            } else if (n == 5 && "aliases".equals(s.get(3))) {
+                switch (m) {
+                    case "GET": return getAlias(req, s.get(2), s.get(4));
+                    case "PUT": return updateAlias(req, s.get(2), s.get(4));
+                    case "DELETE": return deleteAlias(req, s.get(2), s.get(4));
+                    default: break;
+                }
+            }
+        } else if (n == 4 && "functions".equals(s.get(1)) && "concurrency".equals(s.get(3))) {
+            if (V_CONCURRENCY_PUT.equals(s.get(0)) && "PUT".equals(m)) {
+                return putConcurrency(req, s.get(2));
+            }
+            if (V_CONCURRENCY_PUT.equals(s.get(0)) && "DELETE".equals(m)) {
+                return deleteConcurrency(req, s.get(2));
+            }
+            if (V_CONCURRENCY_GET.equals(s.get(0)) && "GET".equals(m)) {
+                return getConcurrency(req, s.get(2));
+            }
+        } else if (n >= 4 && V_EVENT_CONFIG.equals(s.get(0)) && "functions".equals(s.get(1))
+                && "event-invoke-config".equals(s.get(3))) {
+            if (n == 4) {
+                switch (m) {
+                    case "PUT": return putEventInvokeConfig(req, s.get(2), true);
+                    case "POST": return putEventInvokeConfig(req, s.get(2), false);
+                    case "GET": return getEventInvokeConfig(req, s.get(2));
+                    case "DELETE": return deleteEventInvokeConfig(req, s.get(2));
+                    default: break;
+                }
+            } else if (n == 5 && "list".equals(s.get(4)) && "GET".equals(m)) {
+                return listEventInvokeConfigs(req, s.get(2));
+            }
+        } else if (n == 2 && V_ACCOUNT.equals(s.get(0)) && "account-settings".equals(s.get(1)) && "GET".equals(m)) {
+            return accountSettings();
+        }
+        throw ApiException.unknownOperation(m, req.path());
+    }
+
+    // ---- functions ---------------------------------------------------------------------------
+
+    private ApiResponse createFunction(ApiRequest req) {
+        JsonNode body = ApiJson.parseObject(req.readBody(ApiLimits.CODE_REQUEST_BYTES, "CreateFunction"));
+        String packageType = ApiJson.text(body, "PackageType");
+        if (packageType != null && !"Zip".equals(packageType)) {
+            throw ApiException.invalidParameter("flint supports PackageType Zip only, got " + packageType);
+        }
+        checkArchitectures(body);
+        JsonNode code = ApiJson.objectField(body, "Code");
+        Path zip = writeZip(code, "CreateFunction");
+        FunctionConfig created;
+        try {
+            JsonNode env = ApiJson.objectField(body, "Environment");
+            created = registry.create(new FunctionDefinition(
+                    ApiJson.text(body, "FunctionName"),
+                    ApiJson.text(body, "Runtime"),
+                    ApiJson.text(body, "Handler"),
+                    zip,
+                    ApiJson.integer(body, "MemorySize"),
+                    ApiJson.integer(body, "Timeout"),
+                    ApiJson.stringMap(env, "Variables"),
+                    ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size"),
+                    ApiJson.text(body, "Description")));
+        } finally {
+            deleteQuietly(zip);
+        }
+        if (Boolean.TRUE.equals(ApiJson.bool(body, "Publish"))) {
+            created = publish(created.name(), null, null);
+        }
+        return ApiResponse.json(201, ApiJson.configuration(created));
+    }
+
+    private ApiResponse listFunctions(ApiRequest req) {
+        boolean all = "ALL".equals(req.queryParam("FunctionVersion"));
+        String fv = req.queryParam("FunctionVersion");
+        if (fv != null && !all) {
+            throw ApiException.invalidParameter("FunctionVersion must be ALL, got " + fv);
+        }
+        List<FunctionConfig> items = new java.util.ArrayList<>();
+        for (FunctionConfig f : registry.list()) {
+            items.add(f);
+            if (all) {
+                items.addAll(versionsOf(f.name()));
+            }
+        }
+        return page(req, items, "Functions", ApiJson::configuration);
+    }
+
+    private ApiResponse getFunction(ApiRequest req, String functionName) {
+        FunctionConfig fn = resolve(functionName, req.queryParam("Qualifier"));
+        ObjectNode out = ApiJson.object();
+        out.set("Configuration", ApiJson.configuration(fn));
+        // the ZIP is not kept (the code store keeps the extracted tree), so there is no Location
+        out.putObject("Code").put("RepositoryType", "S3");
+        Integer reserved = reservedConcurrency(fn.name());
+        if (reserved != null) {
+            out.putObject("Concurrency").put("ReservedConcurrentExecutions", reserved);
+        }
+        return ApiResponse.json(200, out);
+    }
+
+    private ApiResponse getConfiguration(ApiRequest req, String functionName) {
+        return ApiResponse.json(200, ApiJson.configuration(resolve(functionName, req.queryParam("Qualifier"))));
+    }
+
+    private ApiResponse updateConfiguration(ApiRequest req, String functionName) {
+        String name = unqualified(functionName, req.queryParam("Qualifier"));
+        JsonNode body = ApiJson.parseObject(req.readBody(ApiLimits.CONTROL_REQUEST_BYTES,
+                "UpdateFunctionConfiguration"));
+        checkRevision(registry.require(name), ApiJson.text(body, "RevisionId"));
+        Map<String, String> vars = null;
+        if (ApiJson.has(body, "Environment")) {
+            vars = ApiJson.stringMap(ApiJson.objectField(body, "Environment"), "Variables");
+            vars = vars == null ? Map.of() : vars;
+        }
+        FunctionUpdate u = new FunctionUpdate(ApiJson.text(body, "Runtime"), ApiJson.text(body, "Handler"),
+                ApiJson.integer(body, "MemorySize"), ApiJson.integer(body, "Timeout"), vars,
+                ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size"),
+                ApiJson.text(body, "Description"));
+        return ApiResponse.json(200, ApiJson.configuration(registry.updateConfiguration(name, u)));
+    }
+
+    private ApiResponse updateCode(ApiRequest req, String functionName) {
+        String name = unqualified(functionName, req.queryParam("Qualifier"));
+        JsonNode body = ApiJson.parseObject(req.readBody(ApiLimits.CODE_REQUEST_BYTES, "UpdateFunctionCode"));
+        checkArchitectures(body);
+        FunctionConfig current = registry.require(name);
+        checkRevision(current, ApiJson.text(body, "RevisionId"));
+        Path zip = writeZip(body, "UpdateFunctionCode");
+        FunctionConfig updated;
+        try {
+            if (Boolean.TRUE.equals(ApiJson.bool(body, "DryRun"))) {
+                updated = current;
+            } else {
+                updated = registry.updateCode(name, zip);
+            }
+        } finally {
+            deleteQuietly(zip);
+        }
+        if (Boolean.TRUE.equals(ApiJson.bool(body, "Publish"))) {
+            updated = publish(name, null, null);
+        }
+        return ApiResponse.json(200, ApiJson.configuration(updated));
+    }
+
+    private ApiResponse deleteFunction(ApiRequest req, String functionName) {
+        FunctionRef ref = FunctionRef.parse(functionName, req.queryParam("Qualifier"));
+        if (ref.qualifier() != null) {
+            if ("$LATEST".equals(ref.qualifier())) {
+                throw ApiException.invalidParameter("$LATEST version cannot be deleted without deleting the function.");
+            }
+            deleteVersion(ref.name(), ref.qualifier());
+        } else {
+            registry.delete(ref.name());
+        }
+        return ApiResponse.empty(204);
+    }
+
+    // ---- invoke ------------------------------------------------------------------------------
+
+    private ApiResponse invoke(ApiRequest req, String functionName) {
+        String type = req.header("X-Amz-Invocation-Type", "RequestResponse");
+        FunctionRef ref = FunctionRef.parse(functionName, req.queryParam("Qualifier"));
+        switch (type) {
+            case "RequestResponse": {
+                byte[] payload = req.readBody(ApiLimits.SYNC_PAYLOAD_BYTES, "InvokeFunction");
+                String logType = req.header("X-Amz-Log-Type", "None");
+                if (!"None".equals(logType) && !"Tail".equals(logType)) {
+                    throw ApiException.invalidParameter("Invalid value for X-Amz-Log-Type: " + logType
+                            + " (must be None or Tail)");
+                }
+                String clientContext = clientContext(req.header("X-Amz-Client-Context"));
+                FunctionConfig fn = resolve(ref);
+                InvokeResponse r = invoker.invoke(fn, payload, clientContext);
+                ApiResponse out = new ApiResponse(200, Map.of("Content-Type", ApiResponse.JSON_TYPE), r.payload())
+                        .withHeader("x-amzn-RequestId", r.requestId())
+                        .withHeader("X-Amz-Executed-Version", r.executedVersion());
+                if (r.functionError() != null) {
+                    out = out.withHeader("X-Amz-Function-Error", r.functionError());
+                }
+                if ("Tail".equals(logType)) {
+                    out = out.withHeader("X-Amz-Log-Result", r.logTail());
+                }
+                return out;
+            }
+            case "Event": {
+                byte[] payload = readEventBody(req);
+                FunctionConfig fn = resolve(ref);
+                String requestId = UUID.randomUUID().toString();
+                asyncInvoker.accept(requestId, fn, ref.qualifier(), payload);
+                return ApiResponse.empty(202).withHeader("x-amzn-RequestId", requestId);
+            }
+            case "DryRun": {
+                req.readBody(ApiLimits.SYNC_PAYLOAD_BYTES, "InvokeFunction");
+                resolve(ref);
+                return ApiResponse.empty(204);
+            }
+            default:
+                throw ApiException.invalidParameter("Invalid value for X-Amz-Invocation-Type: " + type
+                        + " (must be RequestResponse, Event or DryRun)");
+        }
+    }
+
+    /** Event bodies: 1 MB, reported with AWS's wording for the Event invocation type. */
+    private static byte[] readEventBody(ApiRequest req) {
+        try {
+            return req.readBody(ApiLimits.ASYNC_PAYLOAD_BYTES, "InvokeFunction");
+        } catch (ApiException e) {
+            if (e.httpStatus() != 413) {
+                throw e;
+            }
+            throw new ApiException(ApiLimits.TOO_LARGE_ERROR_TYPE, 413, "Request payload is too large for the "
+                    + "Event invocation type (limit " + ApiLimits.ASYNC_PAYLOAD_BYTES + " bytes)");
+        }
+    }
+
+    /** X-Amz-Client-Context: base64 of JSON, ≤ 3583 bytes; the decoded JSON goes to the runtime. */
+    static String clientContext(String header) {
+        if (header == null || header.isEmpty()) {
+            return null;
+        }
+        if (header.length() > ApiLimits.CLIENT_CONTEXT_BYTES) {
+            throw ApiException.invalidParameter("Client context must be smaller than "
+                    + ApiLimits.CLIENT_CONTEXT_BYTES + " bytes when base64-encoded.");
+        }
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(header);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidParameter("Client context must be a valid Base64-encoded JSON object.");
+        }
+        try {
+            JsonNode n = ApiJson.MAPPER.readTree(decoded);
+            if (n == null || !n.isObject()) {
+                throw ApiException.invalidParameter("Client context must be a valid Base64-encoded JSON object.");
+            }
+            return n.toString(); // one line: it travels as a header to the runtime
+        } catch (IOException e) {
+            throw ApiException.invalidParameter("Client context must be a valid Base64-encoded JSON object.");
+        }
+    }
+
+    // ---- versions, aliases, concurrency, event invoke config: need the extended registry ------
+
+    private List<FunctionConfig> versionsOf(String name) {
+        return List.of();
+    }
+
+    private FunctionConfig publish(String name, String codeSha256, String description) {
+        throw new ApiException("ServiceException", 500, "flint: PublishVersion is not available yet");
+    }
+
+    private void deleteVersion(String name, String version) {
+        throw ApiException.notFound("Function not found: " + dev.flint.function.FunctionArns.functionArn(name, version));
+    }
+
+    private Integer reservedConcurrency(String name) {
+        return null;
+    }
+
+    private ApiResponse publishVersion(ApiRequest req, String fn) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse listVersions(ApiRequest req, String fn) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse createAlias(ApiRequest req, String fn) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse listAliases(ApiRequest req, String fn) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse getAlias(ApiRequest req, String fn, String alias) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse updateAlias(ApiRequest req, String fn, String alias) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse deleteAlias(ApiRequest req, String fn, String alias) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse putConcurrency(ApiRequest req, String fn) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse deleteConcurrency(ApiRequest req, String fn) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse getConcurrency(ApiRequest req, String fn) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse putEventInvokeConfig(ApiRequest req, String fn, boolean replace) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse getEventInvokeConfig(ApiRequest req, String fn) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse deleteEventInvokeConfig(ApiRequest req, String fn) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse listEventInvokeConfigs(ApiRequest req, String fn) {
+        throw ApiException.unknownOperation(req.method(), req.path());
+    }
+
+    private ApiResponse accountSettings() {
+        long total = 0;
+        int count = 0;
+        for (FunctionConfig f : registry.list()) {
+            total += f.codeSize();
+            count++;
+        }
+        ObjectNode out = ApiJson.object();
+        ObjectNode limit = out.putObject("AccountLimit");
+        limit.put("TotalCodeSize", 80_530_636_800L);
+        limit.put("CodeSizeUnzipped", 262_144_000L);
+        limit.put("CodeSizeZipped", ApiLimits.ZIP_BYTES);
+        limit.put("ConcurrentExecutions", maxConcurrency);
+        limit.put("UnreservedConcurrentExecutions", maxConcurrency);
+        ObjectNode usage = out.putObject("AccountUsage");
+        usage.put("TotalCodeSize", total);
+        usage.put("FunctionCount", count);
+        return ApiResponse.json(200, out);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private FunctionConfig resolve(String functionName, String queryQualifier) {
+        return resolve(FunctionRef.parse(functionName, queryQualifier));
+    }
+
+    private FunctionConfig resolve(FunctionRef ref) {
+        if (!ref.latest()) {
+            throw ApiException.notFound("Function not found: "
+                    + dev.flint.function.FunctionArns.functionArn(ref.name(), ref.qualifier()));
+        }
+        return registry.require(ref.name());
+    }
+
+    /** Operations on $LATEST only (UpdateFunctionCode, UpdateFunctionConfiguration). */
+    private static String unqualified(String functionName, String queryQualifier) {
+        FunctionRef ref = FunctionRef.parse(functionName, queryQualifier);
+        if (!ref.latest()) {
+            throw ApiException.invalidParameter("Only $LATEST can be updated; got qualifier " + ref.qualifier());
+        }
+        return ref.name();
+    }
+
+    /** RevisionId given and stale → 412 PreconditionFailedException, as AWS. */
+    private static void checkRevision(FunctionConfig current, String revisionId) {
+        if (revisionId != null && !revisionId.equals(ApiJson.revisionId(current))) {
+            throw new ApiException("PreconditionFailedException", 412, "The Revision Id provided does not match the "
+                    + "latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+        }
+    }
+
+    private static void checkArchitectures(JsonNode body) {
+        JsonNode arch = body.get("Architectures");
+        if (arch == null || arch.isNull()) {
+            return;
+        }
+        if (!arch.isArray() || arch.size() != 1 || !"x86_64".equals(arch.get(0).asText())) {
+            throw ApiException.invalidParameter("flint runs x86_64 only; Architectures must be [\"x86_64\"]");
+        }
+    }
+
+    /** Code.ZipFile (base64) into a temp file; S3 and image code are not supported. */
+    private Path writeZip(JsonNode code, String operation) {
+        if (ApiJson.has(code, "S3Bucket") || ApiJson.has(code, "S3Key") || ApiJson.has(code, "ImageUri")) {
+            throw ApiException.invalidParameter("flint accepts code as ZipFile only (no S3Bucket/S3Key/ImageUri)");
+        }
+        String b64 = ApiJson.text(code, "ZipFile");
+        if (b64 == null) {
+            throw ApiException.invalidParameter("Please provide a source for function code.");
+        }
+        byte[] zip;
+        try {
+            zip = Base64.getMimeDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidContent("Could not parse request body into json: ZipFile is not valid base64");
+        }
+        if (zip.length > ApiLimits.ZIP_BYTES) {
+            throw ApiException.entityTooLarge(ApiLimits.CODE_REQUEST_BYTES, operation);
+        }
+        try {
+            Files.createDirectories(tempDir);
+            Path file = Files.createTempFile(tempDir, "upload-", ".zip");
+            Files.write(file, zip);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("api: cannot write the uploaded ZIP under '" + tempDir + "'", e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temp file; the next start cleans the dir
+        }
+    }
+
+    /** Marker/MaxItems paging over an ordered list: the marker is the index of the next item. */
+    static <T> ApiResponse page(ApiRequest req, List<T> items, String field,
+            java.util.function.Function<T, ObjectNode> shape) {
+        int start = 0;
+        String marker = req.queryParam("Marker");
+        if (marker != null) {
+            try {
+                start = Integer.parseInt(new String(Base64.getUrlDecoder().decode(marker), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalidParameter("Invalid marker: " + marker);
+            }
+            if (start < 0) {
+                throw ApiException.invalidParameter("Invalid marker: " + marker);
+            }
+        }
+        int max = 50;
+        String maxItems = req.queryParam("MaxItems");
+        if (maxItems != null) {
+            try {
+                max = Integer.parseInt(maxItems);
+            } catch (NumberFormatException e) {
+                throw ApiException.invalidParameter("MaxItems must be a number, got " + maxItems);
+            }
+            if (max < 1 || max > 10_000) {
+                throw new ApiException("ValidationException", 400, "1 validation error detected: Value '" + max
+                        + "' at 'maxItems' failed to satisfy constraint: Member must have value "
+                        + (max < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
+            }
+        }
+        ObjectNode out = ApiJson.object();
+        int end = Math.min(items.size(), start + max);
+        if (end < items.size()) {
+            out.put("NextMarker", Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(Integer.toString(end).getBytes(StandardCharsets.UTF_8)));
+        }
+        ArrayNode arr = out.putArray(field);
+        for (int i = start; i < end; i++) {
+            arr.add(shape.apply(items.get(i)));
+        }
+        return ApiResponse.json(200, out);
+    }
+}
