@@ -134,25 +134,26 @@ public final class LambdaApi {
             throw ApiException.invalidParameter("flint supports PackageType Zip only, got " + packageType);
         }
         checkArchitectures(body);
+        // every field is read (and type-checked) before the ZIP is decoded and written
+        String name = ApiJson.text(body, "FunctionName");
+        String runtime = ApiJson.text(body, "Runtime");
+        String handler = ApiJson.text(body, "Handler");
+        Integer memory = ApiJson.integer(body, "MemorySize");
+        Integer timeout = ApiJson.integer(body, "Timeout");
+        Map<String, String> vars = ApiJson.stringMap(ApiJson.objectField(body, "Environment"), "Variables");
+        Integer ephemeral = ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size");
+        String description = ApiJson.text(body, "Description");
+        Boolean publish = ApiJson.bool(body, "Publish");
         JsonNode code = ApiJson.objectField(body, "Code");
         Path zip = writeZip(code, "CreateFunction");
         FunctionConfig created;
         try {
-            JsonNode env = ApiJson.objectField(body, "Environment");
-            created = registry.create(new FunctionDefinition(
-                    ApiJson.text(body, "FunctionName"),
-                    ApiJson.text(body, "Runtime"),
-                    ApiJson.text(body, "Handler"),
-                    zip,
-                    ApiJson.integer(body, "MemorySize"),
-                    ApiJson.integer(body, "Timeout"),
-                    ApiJson.stringMap(env, "Variables"),
-                    ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size"),
-                    ApiJson.text(body, "Description")));
+            created = registry.create(new FunctionDefinition(name, runtime, handler, zip, memory, timeout, vars,
+                    ephemeral, description));
         } finally {
             deleteQuietly(zip);
         }
-        if (Boolean.TRUE.equals(ApiJson.bool(body, "Publish"))) {
+        if (Boolean.TRUE.equals(publish)) {
             created = publish(created.name(), null, null);
         }
         return ApiResponse.json(201, ApiJson.configuration(created));

@@ -29,6 +29,8 @@ public final class LambdaApiServer implements AutoCloseable {
     public static final String DEFAULT_BIND = "127.0.0.1";
     /** flint's default port (AWS's is 443; RIE's 8080 and the Runtime API's 9001 are taken). */
     public static final int DEFAULT_PORT = 9009;
+    /** Oversized bodies up to this size are read and dropped before the 413 (see readBody). */
+    static final long DRAIN_CAP = 256L * 1024 * 1024;
     /** Control-plane threads on top of one per concurrent invoke. */
     static final int CONTROL_THREADS = 32;
 
@@ -127,20 +129,38 @@ public final class LambdaApiServer implements AutoCloseable {
             return true;
         }
 
-        /** Reads at most {@code limit} bytes; a declared or actual larger body is AWS's 413. */
+        /**
+         * Reads at most {@code limit} bytes; a larger body is AWS's 413. The rest of an oversized
+         * body (up to {@link #DRAIN_CAP}) is read and dropped first: answering while the client is
+         * still sending makes the close reset the connection, and the client never sees the 413.
+         */
         private static byte[] readBody(Request request, long limit, String operation) {
             long declared = request.getLength();
-            if (declared > limit) {
-                throw ApiException.entityTooLarge(limit, operation);
-            }
             try (InputStream in = Content.Source.asInputStream(request)) {
+                if (declared > limit) {
+                    drain(in, declared);
+                    throw ApiException.entityTooLarge(limit, operation);
+                }
                 byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
                 if (b.length > limit) {
+                    drain(in, DRAIN_CAP);
                     throw ApiException.entityTooLarge(limit, operation);
                 }
                 return b;
             } catch (IOException e) {
                 throw ApiException.invalidContent("Could not read request body: " + e.getMessage());
+            }
+        }
+
+        private static void drain(InputStream in, long declared) throws IOException {
+            if (declared > DRAIN_CAP) {
+                return; // too much to swallow: the connection is closed instead
+            }
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while (total < DRAIN_CAP && (n = in.read(buf)) > 0) {
+                total += n;
             }
         }
     }
