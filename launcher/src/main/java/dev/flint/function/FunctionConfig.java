@@ -7,15 +7,18 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
- * One function's configuration ($LATEST), validated on construction with AWS's rules.
+ * One function's configuration ($LATEST or a published version), validated on construction with AWS's rules.
  *
  * @param codeSha256 AWS's CodeSha256: base64 of the SHA-256 of the deployment ZIP
  * @param codeSize bytes of the deployment ZIP
  * @param lastModified truncated to milliseconds, as AWS formats it ({@link #lastModifiedText()})
  * @param codeDir the extracted, read-only code ({@code /var/task}); resolved by the code store,
  *     not persisted
+ * @param revisionId AWS's RevisionId: a UUID that changes on every update of this function or
+ *     version
  */
 public record FunctionConfig(
         String name,
@@ -30,7 +33,8 @@ public record FunctionConfig(
         String version,
         Instant lastModified,
         String description,
-        Path codeDir) {
+        Path codeDir,
+        String revisionId) {
 
     public static final String LATEST = "$LATEST";
 
@@ -57,6 +61,38 @@ public record FunctionConfig(
         lastModified = Objects.requireNonNull(lastModified, "lastModified")
                 .truncatedTo(ChronoUnit.MILLIS);
         Objects.requireNonNull(codeDir, "codeDir");
+        revisionId = revisionId == null ? newRevisionId() : revisionId;
+    }
+
+    /** A configuration with a fresh {@link #revisionId()}. */
+    public FunctionConfig(String name, String runtime, String handler, int memoryMb,
+            int timeoutSeconds, Map<String, String> environment, int ephemeralStorageMb,
+            String codeSha256, long codeSize, String version, Instant lastModified,
+            String description, Path codeDir) {
+        this(name, runtime, handler, memoryMb, timeoutSeconds, environment, ephemeralStorageMb,
+                codeSha256, codeSize, version, lastModified, description, codeDir, null);
+    }
+
+    public static String newRevisionId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** Whether this is {@code $LATEST} (mutable) rather than a published version. */
+    public boolean isLatest() {
+        return LATEST.equals(version);
+    }
+
+    /** {@code arn:...:function:NAME:VERSION} ({@code :$LATEST} for $LATEST). */
+    public String versionArn() {
+        return FunctionArns.functionArn(name, version);
+    }
+
+    /** An immutable copy published as {@code number}, with its own revision id. */
+    public FunctionConfig asVersion(String number, String versionDescription, Instant now) {
+        return new FunctionConfig(name, runtime, handler, memoryMb, timeoutSeconds, environment,
+                ephemeralStorageMb, codeSha256, codeSize, number, now,
+                versionDescription != null && !versionDescription.isEmpty() ? versionDescription : description,
+                codeDir, newRevisionId());
     }
 
     public static String formatLastModified(Instant instant) {
@@ -92,14 +128,14 @@ public record FunctionConfig(
                 or(update.ephemeralStorageMb(), ephemeralStorageMb),
                 codeSha256, codeSize, version, now,
                 or(update.description(), description),
-                codeDir);
+                codeDir, newRevisionId());
     }
 
     /** This configuration pointing at new code. */
     public FunctionConfig withCode(CodeArtifact code, Instant now) {
         return new FunctionConfig(name, runtime, handler, memoryMb, timeoutSeconds, environment,
                 ephemeralStorageMb, code.sha256(), code.size(), version, now, description,
-                code.dir());
+                code.dir(), newRevisionId());
     }
 
     private static <T> T or(T value, T fallback) {

@@ -18,11 +18,13 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@code <dir>/<name>/function.json} per function (default dir {@code /var/lib/flint/functions}).
+ * The legacy store: {@code <dir>/<name>/function.json} per function (default dir
+ * {@code /var/lib/flint/functions}). {@link SqliteFunctionStore} imports these files once and
+ * leaves them in place; nothing writes them any more except tests.
  * Writes go to a temp file in the same directory, are fsynced and renamed over the old file.
  * Reads are strict: unknown properties are an error.
  */
-public final class JsonFunctionStore implements FunctionStore {
+public final class JsonFunctionStore {
 
     static final String FILE = "function.json";
 
@@ -37,7 +39,6 @@ public final class JsonFunctionStore implements FunctionStore {
         this.dir = dir;
     }
 
-    @Override
     public Optional<StoredFunction> get(String name) {
         Path file = dir.resolve(name).resolve(FILE);
         if (!Files.isRegularFile(file)) {
@@ -50,7 +51,6 @@ public final class JsonFunctionStore implements FunctionStore {
         }
     }
 
-    @Override
     public List<StoredFunction> list() {
         List<StoredFunction> all = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -70,7 +70,6 @@ public final class JsonFunctionStore implements FunctionStore {
         return all;
     }
 
-    @Override
     public void put(StoredFunction function) {
         Path fnDir = dir.resolve(function.name());
         Path tmp = fnDir.resolve("." + FILE + ".tmp-" + UUID.randomUUID());
@@ -93,7 +92,6 @@ public final class JsonFunctionStore implements FunctionStore {
         }
     }
 
-    @Override
     public boolean delete(String name) {
         Path fnDir = dir.resolve(name);
         try {

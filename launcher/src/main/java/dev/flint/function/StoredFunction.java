@@ -5,7 +5,12 @@ import java.util.Map;
 /**
  * One function as a {@link FunctionStore} keeps it: {@link FunctionConfig} without the code
  * directory (the code store resolves that), with LastModified in AWS's text form. This is the
- * on-disk schema of {@code function.json} and the row a SQLite store would hold.
+ * on-disk schema of the legacy {@code function.json} and the row {@link SqliteFunctionStore} holds.
+ *
+ * @param revisionId {@code null} only in legacy files (a new one is made on import)
+ * @param publishedFrom for a published version, the revision id of the $LATEST it was copied
+ *     from ({@code null} for $LATEST): "nothing changed since the last publish" is that id
+ *     still being $LATEST's
  */
 public record StoredFunction(
         String name,
@@ -19,17 +24,24 @@ public record StoredFunction(
         long codeSize,
         String version,
         String lastModified,
-        String description) {
+        String description,
+        String revisionId,
+        String publishedFrom) {
 
     static StoredFunction of(FunctionConfig c) {
+        return of(c, null);
+    }
+
+    static StoredFunction of(FunctionConfig c, String publishedFrom) {
         return new StoredFunction(c.name(), c.runtime(), c.handler(), c.memoryMb(),
                 c.timeoutSeconds(), c.environment(), c.ephemeralStorageMb(), c.codeSha256(),
-                c.codeSize(), c.version(), c.lastModifiedText(), c.description());
+                c.codeSize(), c.version(), c.lastModifiedText(), c.description(), c.revisionId(),
+                publishedFrom);
     }
 
     FunctionConfig toConfig(java.nio.file.Path codeDir) {
         return new FunctionConfig(name, runtime, handler, memoryMb, timeoutSeconds, environment,
                 ephemeralStorageMb, codeSha256, codeSize, version,
-                FunctionConfig.parseLastModified(lastModified), description, codeDir);
+                FunctionConfig.parseLastModified(lastModified), description, codeDir, revisionId);
     }
 }
