@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flint.function.AliasConfig;
+import dev.flint.function.EventInvokeConfig;
 import dev.flint.function.FunctionArns;
 import dev.flint.function.FunctionConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * JSON in and out. In: lenient (unknown fields are ignored, as AWS does; a wrong type is an
@@ -158,21 +159,11 @@ public final class ApiJson {
         return "arn:aws:iam::" + FunctionArns.account() + ":role/" + ROLE_NAME;
     }
 
-    /**
-     * A revision id that changes whenever the configuration or code changes, stable across reads:
-     * a name-based UUID of the fields that identify this revision.
-     */
-    static String revisionId(FunctionConfig fn) {
-        String key = fn.name() + "\0" + fn.version() + "\0" + fn.lastModifiedText() + "\0" + fn.codeSha256();
-        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
     /** FunctionConfiguration (GetFunctionConfiguration, CreateFunction, PublishVersion, ...). */
     public static ObjectNode configuration(FunctionConfig fn) {
         ObjectNode n = object();
         n.put("FunctionName", fn.name());
-        n.put("FunctionArn", FunctionConfig.LATEST.equals(fn.version()) ? fn.functionArn()
-                : FunctionArns.functionArn(fn.name(), fn.version()));
+        n.put("FunctionArn", fn.isLatest() ? fn.functionArn() : fn.versionArn());
         n.put("Runtime", fn.runtime());
         n.put("Role", roleArn());
         n.put("Handler", fn.handler());
@@ -188,7 +179,7 @@ public final class ApiJson {
             fn.environment().forEach(vars::put);
         }
         n.putObject("TracingConfig").put("Mode", "PassThrough");
-        n.put("RevisionId", revisionId(fn));
+        n.put("RevisionId", fn.revisionId());
         n.put("State", "Active");
         n.put("LastUpdateStatus", "Successful");
         n.put("PackageType", "Zip");
@@ -200,6 +191,47 @@ public final class ApiJson {
         ObjectNode logging = n.putObject("LoggingConfig");
         logging.put("LogFormat", "Text");
         logging.put("LogGroup", "/aws/lambda/" + fn.name());
+        return n;
+    }
+
+    /** AliasConfiguration; RoutingConfig only when the alias routes to a second version. */
+    public static ObjectNode alias(AliasConfig a) {
+        ObjectNode n = object();
+        n.put("AliasArn", a.aliasArn());
+        n.put("Name", a.name());
+        n.put("FunctionVersion", a.functionVersion());
+        n.put("Description", a.description());
+        if (!a.additionalVersionWeights().isEmpty()) {
+            ObjectNode w = n.putObject("RoutingConfig").putObject("AdditionalVersionWeights");
+            a.additionalVersionWeights().forEach(w::put);
+        }
+        n.put("RevisionId", a.revisionId());
+        return n;
+    }
+
+    /**
+     * FunctionEventInvokeConfig. LastModified is a timestamp, which REST-JSON sends as epoch
+     * seconds (a number with a fraction), unlike FunctionConfiguration's LastModified string.
+     */
+    public static ObjectNode eventInvokeConfig(EventInvokeConfig c) {
+        ObjectNode n = object();
+        n.put("LastModified", new BigDecimal(c.lastModified().toEpochMilli()).movePointLeft(3));
+        n.put("FunctionArn", c.functionArn());
+        if (c.maximumRetryAttempts() != null) {
+            n.put("MaximumRetryAttempts", c.maximumRetryAttempts());
+        }
+        if (c.maximumEventAgeInSeconds() != null) {
+            n.put("MaximumEventAgeInSeconds", c.maximumEventAgeInSeconds());
+        }
+        ObjectNode dest = n.putObject("DestinationConfig");
+        ObjectNode ok = dest.putObject("OnSuccess");
+        ObjectNode fail = dest.putObject("OnFailure");
+        if (c.onSuccessDestination() != null) {
+            ok.put("Destination", c.onSuccessDestination());
+        }
+        if (c.onFailureDestination() != null) {
+            fail.put("Destination", c.onFailureDestination());
+        }
         return n;
     }
 }

@@ -1,6 +1,5 @@
 package dev.flint.api;
 
-import dev.flint.function.FunctionConfig;
 import dev.flint.invoke.InvokeResponse;
 
 /**
@@ -11,11 +10,8 @@ import dev.flint.invoke.InvokeResponse;
 public interface Invoker {
 
     /**
-     * @param fn the resolved version to run ({@code fn.version()} is what X-Amz-Executed-Version reports)
-     * @param payload the event, already size-checked (≤ 6 MB)
-     * @param clientContext the decoded X-Amz-Client-Context JSON, or null
      * @throws RuntimeException with {@code errorType()}/{@code httpStatus()} (a throttle, a bad
      *     payload) when the invocation cannot start; function errors are in the response
      */
-    InvokeResponse invoke(FunctionConfig fn, byte[] payload, String clientContext);
+    InvokeResponse invoke(InvokeInput input);
 }

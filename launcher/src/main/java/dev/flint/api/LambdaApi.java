@@ -3,20 +3,28 @@ package dev.flint.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flint.function.AliasConfig;
+import dev.flint.function.EventInvokeConfig;
 import dev.flint.function.FunctionConfig;
 import dev.flint.function.FunctionDefinition;
 import dev.flint.function.FunctionRegistry;
 import dev.flint.function.FunctionUpdate;
+import dev.flint.function.ResolvedFunction;
 import dev.flint.invoke.InvokeResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.OptionalInt;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The operations of the Lambda REST API, routed by method and path (lambda-contract.md §6):
@@ -34,19 +42,21 @@ public final class LambdaApi {
     private final Invoker invoker;
     private final AsyncInvoker asyncInvoker;
     private final Path tempDir;
-    private final int maxConcurrency;
+    private final RandomGenerator random;
 
-    /**
-     * @param tempDir where uploaded ZIPs are written before the code store takes them
-     * @param maxConcurrency the account concurrency limit reported by GetAccountSettings
-     */
-    public LambdaApi(FunctionRegistry registry, Invoker invoker, AsyncInvoker asyncInvoker, Path tempDir,
-            int maxConcurrency) {
+    /** @param tempDir where uploaded ZIPs are written before the code store takes them */
+    public LambdaApi(FunctionRegistry registry, Invoker invoker, AsyncInvoker asyncInvoker, Path tempDir) {
+        this(registry, invoker, asyncInvoker, tempDir, null);
+    }
+
+    /** @param random picks a weighted alias's version per request (null: ThreadLocalRandom) */
+    LambdaApi(FunctionRegistry registry, Invoker invoker, AsyncInvoker asyncInvoker, Path tempDir,
+            RandomGenerator random) {
         this.registry = registry;
         this.invoker = invoker;
         this.asyncInvoker = asyncInvoker;
         this.tempDir = tempDir;
-        this.maxConcurrency = maxConcurrency;
+        this.random = random;
     }
 
     /** Routes and runs one request; never throws (errors are AWS error responses). */
@@ -154,7 +164,7 @@ public final class LambdaApi {
             deleteQuietly(zip);
         }
         if (Boolean.TRUE.equals(publish)) {
-            created = publish(created.name(), null, null);
+            created = registry.publishVersion(created.name(), null, null, null);
         }
         return ApiResponse.json(201, ApiJson.configuration(created));
     }
@@ -165,31 +175,32 @@ public final class LambdaApi {
         if (fv != null && !all) {
             throw ApiException.invalidParameter("FunctionVersion must be ALL, got " + fv);
         }
-        List<FunctionConfig> items = new java.util.ArrayList<>();
+        List<FunctionConfig> items = new ArrayList<>();
         for (FunctionConfig f : registry.list()) {
-            items.add(f);
             if (all) {
-                items.addAll(versionsOf(f.name()));
+                items.addAll(registry.listVersions(f.name()));
+            } else {
+                items.add(f);
             }
         }
         return page(req, items, "Functions", ApiJson::configuration);
     }
 
     private ApiResponse getFunction(ApiRequest req, String functionName) {
-        FunctionConfig fn = resolve(functionName, req.queryParam("Qualifier"));
+        FunctionConfig fn = resolve(functionName, req.queryParam("Qualifier")).config();
         ObjectNode out = ApiJson.object();
         out.set("Configuration", ApiJson.configuration(fn));
         // the ZIP is not kept (the code store keeps the extracted tree), so there is no Location
         out.putObject("Code").put("RepositoryType", "S3");
-        Integer reserved = reservedConcurrency(fn.name());
-        if (reserved != null) {
-            out.putObject("Concurrency").put("ReservedConcurrentExecutions", reserved);
+        OptionalInt reserved = registry.reservedConcurrency(fn.name());
+        if (reserved.isPresent()) {
+            out.putObject("Concurrency").put("ReservedConcurrentExecutions", reserved.getAsInt());
         }
         return ApiResponse.json(200, out);
     }
 
     private ApiResponse getConfiguration(ApiRequest req, String functionName) {
-        return ApiResponse.json(200, ApiJson.configuration(resolve(functionName, req.queryParam("Qualifier"))));
+        return ApiResponse.json(200, ApiJson.configuration(resolve(functionName, req.queryParam("Qualifier")).config()));
     }
 
     private ApiResponse updateConfiguration(ApiRequest req, String functionName) {
@@ -227,20 +238,19 @@ public final class LambdaApi {
             deleteQuietly(zip);
         }
         if (Boolean.TRUE.equals(ApiJson.bool(body, "Publish"))) {
-            updated = publish(name, null, null);
+            updated = registry.publishVersion(name, null, null, null);
         }
         return ApiResponse.json(200, ApiJson.configuration(updated));
     }
 
     private ApiResponse deleteFunction(ApiRequest req, String functionName) {
-        FunctionRef ref = FunctionRef.parse(functionName, req.queryParam("Qualifier"));
-        if (ref.qualifier() != null) {
-            if ("$LATEST".equals(ref.qualifier())) {
-                throw ApiException.invalidParameter("$LATEST version cannot be deleted without deleting the function.");
-            }
-            deleteVersion(ref.name(), ref.qualifier());
+        ResolvedFunction ref = resolve(functionName, req.queryParam("Qualifier"));
+        if (ref.qualifier() == null) {
+            registry.delete(ref.functionName());
+        } else if (ref.alias() != null) {
+            throw ApiException.invalidParameter("Deletion of aliases is not supported by DeleteFunction: use DeleteAlias");
         } else {
-            registry.delete(ref.name());
+            registry.deleteVersion(ref.functionName(), ref.qualifier());
         }
         return ApiResponse.empty(204);
     }
@@ -249,7 +259,6 @@ public final class LambdaApi {
 
     private ApiResponse invoke(ApiRequest req, String functionName) {
         String type = req.header("X-Amz-Invocation-Type", "RequestResponse");
-        FunctionRef ref = FunctionRef.parse(functionName, req.queryParam("Qualifier"));
         switch (type) {
             case "RequestResponse": {
                 byte[] payload = req.readBody(ApiLimits.SYNC_PAYLOAD_BYTES, "InvokeFunction");
@@ -259,8 +268,9 @@ public final class LambdaApi {
                             + " (must be None or Tail)");
                 }
                 String clientContext = clientContext(req.header("X-Amz-Client-Context"));
-                FunctionConfig fn = resolve(ref);
-                InvokeResponse r = invoker.invoke(fn, payload, clientContext);
+                ResolvedFunction fn = resolve(functionName, req.queryParam("Qualifier"));
+                InvokeResponse r = invoker.invoke(new InvokeInput(pick(fn), fn.qualifier(), fn.functionArn(),
+                        payload, clientContext));
                 ApiResponse out = new ApiResponse(200, Map.of("Content-Type", ApiResponse.JSON_TYPE), r.payload())
                         .withHeader("x-amzn-RequestId", r.requestId())
                         .withHeader("X-Amz-Executed-Version", r.executedVersion());
@@ -274,20 +284,26 @@ public final class LambdaApi {
             }
             case "Event": {
                 byte[] payload = readEventBody(req);
-                FunctionConfig fn = resolve(ref);
+                ResolvedFunction fn = resolve(functionName, req.queryParam("Qualifier"));
                 String requestId = UUID.randomUUID().toString();
-                asyncInvoker.accept(requestId, fn, ref.qualifier(), payload);
+                asyncInvoker.accept(requestId, new InvokeInput(fn.config(), fn.qualifier(), fn.functionArn(),
+                        payload, null));
                 return ApiResponse.empty(202).withHeader("x-amzn-RequestId", requestId);
             }
             case "DryRun": {
                 req.readBody(ApiLimits.SYNC_PAYLOAD_BYTES, "InvokeFunction");
-                resolve(ref);
+                resolve(functionName, req.queryParam("Qualifier"));
                 return ApiResponse.empty(204);
             }
             default:
                 throw ApiException.invalidParameter("Invalid value for X-Amz-Invocation-Type: " + type
                         + " (must be RequestResponse, Event or DryRun)");
         }
+    }
+
+    /** The version to run for this request: a weighted alias decides at random, per request. */
+    private FunctionConfig pick(ResolvedFunction fn) {
+        return fn.pickVersion(random != null ? random : ThreadLocalRandom.current());
     }
 
     /** Event bodies: 1 MB, reported with AWS's wording for the Event invocation type. */
@@ -329,79 +345,152 @@ public final class LambdaApi {
         }
     }
 
-    // ---- versions, aliases, concurrency, event invoke config: need the extended registry ------
+    // ---- versions ----------------------------------------------------------------------------
 
-    private List<FunctionConfig> versionsOf(String name) {
-        return List.of();
+    private ApiResponse publishVersion(ApiRequest req, String functionName) {
+        String name = unqualified(functionName, req.queryParam("Qualifier"));
+        JsonNode body = ApiJson.parseObject(req.readBody(ApiLimits.CONTROL_REQUEST_BYTES, "PublishVersion"));
+        FunctionConfig v = registry.publishVersion(name, ApiJson.text(body, "Description"),
+                ApiJson.text(body, "CodeSha256"), ApiJson.text(body, "RevisionId"));
+        return ApiResponse.json(201, ApiJson.configuration(v));
     }
 
-    private FunctionConfig publish(String name, String codeSha256, String description) {
-        throw new ApiException("ServiceException", 500, "flint: PublishVersion is not available yet");
+    private ApiResponse listVersions(ApiRequest req, String functionName) {
+        String name = unqualified(functionName, req.queryParam("Qualifier"));
+        return page(req, registry.listVersions(name), "Versions", ApiJson::configuration);
     }
 
-    private void deleteVersion(String name, String version) {
-        throw ApiException.notFound("Function not found: " + dev.flint.function.FunctionArns.functionArn(name, version));
+    // ---- aliases -----------------------------------------------------------------------------
+
+    private ApiResponse createAlias(ApiRequest req, String functionName) {
+        String name = unqualified(functionName, req.queryParam("Qualifier"));
+        JsonNode body = ApiJson.parseObject(req.readBody(ApiLimits.CONTROL_REQUEST_BYTES, "CreateAlias"));
+        AliasConfig a = registry.createAlias(name, ApiJson.text(body, "Name"), ApiJson.text(body, "FunctionVersion"),
+                ApiJson.text(body, "Description"), weights(body));
+        return ApiResponse.json(201, ApiJson.alias(a));
     }
 
-    private Integer reservedConcurrency(String name) {
-        return null;
+    private ApiResponse listAliases(ApiRequest req, String functionName) {
+        String name = unqualified(functionName, req.queryParam("Qualifier"));
+        return page(req, registry.listAliases(name, req.queryParam("FunctionVersion")), "Aliases", ApiJson::alias);
     }
 
-    private ApiResponse publishVersion(ApiRequest req, String fn) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    private ApiResponse getAlias(ApiRequest req, String functionName, String alias) {
+        return ApiResponse.json(200, ApiJson.alias(registry.getAlias(unqualified(functionName, null), alias)));
     }
 
-    private ApiResponse listVersions(ApiRequest req, String fn) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    private ApiResponse updateAlias(ApiRequest req, String functionName, String alias) {
+        String name = unqualified(functionName, null);
+        JsonNode body = ApiJson.parseObject(req.readBody(ApiLimits.CONTROL_REQUEST_BYTES, "UpdateAlias"));
+        AliasConfig a = registry.updateAlias(name, alias, ApiJson.text(body, "FunctionVersion"),
+                ApiJson.text(body, "Description"), weights(body), ApiJson.text(body, "RevisionId"));
+        return ApiResponse.json(200, ApiJson.alias(a));
     }
 
-    private ApiResponse createAlias(ApiRequest req, String fn) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    private ApiResponse deleteAlias(ApiRequest req, String functionName, String alias) {
+        registry.deleteAlias(unqualified(functionName, null), alias);
+        return ApiResponse.empty(204);
     }
 
-    private ApiResponse listAliases(ApiRequest req, String fn) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    /**
+     * RoutingConfig.AdditionalVersionWeights: null when RoutingConfig is absent (unchanged on
+     * update), empty when it is present without weights (routing removed).
+     */
+    private static Map<String, Double> weights(JsonNode body) {
+        if (!ApiJson.has(body, "RoutingConfig")) {
+            return null;
+        }
+        JsonNode w = ApiJson.objectField(ApiJson.objectField(body, "RoutingConfig"), "AdditionalVersionWeights");
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = w.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isNumber()) {
+                throw ApiException.invalidContent("Could not parse request body into json: field "
+                        + "'RoutingConfig.AdditionalVersionWeights." + e.getKey() + "' must be a number");
+            }
+            out.put(e.getKey(), e.getValue().doubleValue());
+        }
+        return out;
     }
 
-    private ApiResponse getAlias(ApiRequest req, String fn, String alias) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    // ---- concurrency -------------------------------------------------------------------------
+
+    private ApiResponse putConcurrency(ApiRequest req, String functionName) {
+        String name = unqualified(functionName, null);
+        JsonNode body = ApiJson.parseObject(req.readBody(ApiLimits.CONTROL_REQUEST_BYTES, "PutFunctionConcurrency"));
+        Integer value = ApiJson.integer(body, "ReservedConcurrentExecutions");
+        if (value == null) {
+            throw new ApiException("ValidationException", 400, "1 validation error detected: Value null at "
+                    + "'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
+        }
+        ObjectNode out = ApiJson.object();
+        out.put("ReservedConcurrentExecutions", registry.putReservedConcurrency(name, value));
+        return ApiResponse.json(200, out);
     }
 
-    private ApiResponse updateAlias(ApiRequest req, String fn, String alias) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    private ApiResponse deleteConcurrency(ApiRequest req, String functionName) {
+        registry.deleteReservedConcurrency(unqualified(functionName, null));
+        return ApiResponse.empty(204);
     }
 
-    private ApiResponse deleteAlias(ApiRequest req, String fn, String alias) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    private ApiResponse getConcurrency(ApiRequest req, String functionName) {
+        OptionalInt reserved = registry.reservedConcurrency(unqualified(functionName, null));
+        ObjectNode out = ApiJson.object();
+        if (reserved.isPresent()) {
+            out.put("ReservedConcurrentExecutions", reserved.getAsInt());
+        }
+        return ApiResponse.json(200, out);
     }
 
-    private ApiResponse putConcurrency(ApiRequest req, String fn) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    // ---- event invoke config -----------------------------------------------------------------
+
+    /** PUT replaces the settings (absent fields unset); POST (Update) keeps absent fields. */
+    private ApiResponse putEventInvokeConfig(ApiRequest req, String functionName, boolean replace) {
+        ResolvedFunction ref = resolve(functionName, req.queryParam("Qualifier"));
+        JsonNode body = ApiJson.parseObject(req.readBody(ApiLimits.CONTROL_REQUEST_BYTES,
+                replace ? "PutFunctionEventInvokeConfig" : "UpdateFunctionEventInvokeConfig"));
+        JsonNode dest = ApiJson.objectField(body, "DestinationConfig");
+        String onSuccess = ApiJson.text(ApiJson.objectField(dest, "OnSuccess"), "Destination");
+        String onFailure = ApiJson.text(ApiJson.objectField(dest, "OnFailure"), "Destination");
+        Integer retries = ApiJson.integer(body, "MaximumRetryAttempts");
+        Integer age = ApiJson.integer(body, "MaximumEventAgeInSeconds");
+        EventInvokeConfig c = replace
+                ? registry.putEventInvokeConfig(ref.functionName(), ref.qualifier(), retries, age, onSuccess, onFailure)
+                : registry.updateEventInvokeConfig(ref.functionName(), ref.qualifier(), retries, age, onSuccess,
+                        onFailure);
+        return ApiResponse.json(200, ApiJson.eventInvokeConfig(c));
     }
 
-    private ApiResponse deleteConcurrency(ApiRequest req, String fn) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    private ApiResponse getEventInvokeConfig(ApiRequest req, String functionName) {
+        ResolvedFunction ref = resolve(functionName, req.queryParam("Qualifier"));
+        EventInvokeConfig c = registry.eventInvokeConfig(ref.functionName(), ref.qualifier())
+                .orElseThrow(() -> FunctionRegistry.noEventInvokeConfig(ref.functionName(), ref.qualifier()));
+        return ApiResponse.json(200, ApiJson.eventInvokeConfig(c));
     }
 
-    private ApiResponse getConcurrency(ApiRequest req, String fn) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    private ApiResponse deleteEventInvokeConfig(ApiRequest req, String functionName) {
+        ResolvedFunction ref = resolve(functionName, req.queryParam("Qualifier"));
+        registry.deleteEventInvokeConfig(ref.functionName(), ref.qualifier());
+        return ApiResponse.empty(204);
     }
 
-    private ApiResponse putEventInvokeConfig(ApiRequest req, String fn, boolean replace) {
-        throw ApiException.unknownOperation(req.method(), req.path());
+    /** Every qualifier's settings: the function's, then versions', then aliases'. */
+    private ApiResponse listEventInvokeConfigs(ApiRequest req, String functionName) {
+        String name = unqualified(functionName, null);
+        List<EventInvokeConfig> all = new ArrayList<>();
+        registry.eventInvokeConfig(name, null).ifPresent(all::add);
+        for (FunctionConfig v : registry.listVersions(name)) {
+            if (!v.isLatest()) {
+                registry.eventInvokeConfig(name, v.version()).ifPresent(all::add);
+            }
+        }
+        for (AliasConfig a : registry.listAliases(name, null)) {
+            registry.eventInvokeConfig(name, a.name()).ifPresent(all::add);
+        }
+        return page(req, all, "FunctionEventInvokeConfigs", ApiJson::eventInvokeConfig);
     }
 
-    private ApiResponse getEventInvokeConfig(ApiRequest req, String fn) {
-        throw ApiException.unknownOperation(req.method(), req.path());
-    }
-
-    private ApiResponse deleteEventInvokeConfig(ApiRequest req, String fn) {
-        throw ApiException.unknownOperation(req.method(), req.path());
-    }
-
-    private ApiResponse listEventInvokeConfigs(ApiRequest req, String fn) {
-        throw ApiException.unknownOperation(req.method(), req.path());
-    }
+    // ---- account -----------------------------------------------------------------------------
 
     private ApiResponse accountSettings() {
         long total = 0;
@@ -415,8 +504,8 @@ public final class LambdaApi {
         limit.put("TotalCodeSize", 80_530_636_800L);
         limit.put("CodeSizeUnzipped", 262_144_000L);
         limit.put("CodeSizeZipped", ApiLimits.ZIP_BYTES);
-        limit.put("ConcurrentExecutions", maxConcurrency);
-        limit.put("UnreservedConcurrentExecutions", maxConcurrency);
+        limit.put("ConcurrentExecutions", registry.accountConcurrencyLimit());
+        limit.put("UnreservedConcurrentExecutions", registry.accountConcurrencyLimit() - registry.totalReserved());
         ObjectNode usage = out.putObject("AccountUsage");
         usage.put("TotalCodeSize", total);
         usage.put("FunctionCount", count);
@@ -425,30 +514,27 @@ public final class LambdaApi {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    private FunctionConfig resolve(String functionName, String queryQualifier) {
-        return resolve(FunctionRef.parse(functionName, queryQualifier));
+    private ResolvedFunction resolve(String functionName, String queryQualifier) {
+        return registry.resolve(functionName, queryQualifier);
     }
 
-    private FunctionConfig resolve(FunctionRef ref) {
-        if (!ref.latest()) {
-            throw ApiException.notFound("Function not found: "
-                    + dev.flint.function.FunctionArns.functionArn(ref.name(), ref.qualifier()));
+    /**
+     * The function name of operations on the function itself ($LATEST: UpdateFunctionCode,
+     * UpdateFunctionConfiguration, versions, aliases, concurrency): a qualifier other than
+     * $LATEST is refused.
+     */
+    private String unqualified(String functionName, String queryQualifier) {
+        ResolvedFunction ref = resolve(functionName, queryQualifier);
+        if (ref.qualifier() != null && !FunctionConfig.LATEST.equals(ref.qualifier())) {
+            throw ApiException.invalidParameter("This operation does not take a qualifier; got "
+                    + ref.qualifier());
         }
-        return registry.require(ref.name());
-    }
-
-    /** Operations on $LATEST only (UpdateFunctionCode, UpdateFunctionConfiguration). */
-    private static String unqualified(String functionName, String queryQualifier) {
-        FunctionRef ref = FunctionRef.parse(functionName, queryQualifier);
-        if (!ref.latest()) {
-            throw ApiException.invalidParameter("Only $LATEST can be updated; got qualifier " + ref.qualifier());
-        }
-        return ref.name();
+        return ref.functionName();
     }
 
     /** RevisionId given and stale → 412 PreconditionFailedException, as AWS. */
     private static void checkRevision(FunctionConfig current, String revisionId) {
-        if (revisionId != null && !revisionId.equals(ApiJson.revisionId(current))) {
+        if (revisionId != null && !revisionId.equals(current.revisionId())) {
             throw new ApiException("PreconditionFailedException", 412, "The Revision Id provided does not match the "
                     + "latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
         }

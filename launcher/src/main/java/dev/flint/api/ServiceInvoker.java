@@ -15,8 +15,9 @@ import java.time.Duration;
  * {@link FunctionSpec} (its runtime image's layers included) and runs there. Function log lines
  * go to {@code log} (the daemon's stderr, or nowhere).
  *
- * <p>The client context is not passed on yet: {@code InvokeService.invoke} has no parameter for
- * it (the Runtime API's {@code Invocation} already carries it).
+ * <p>Not passed on yet, because {@code InvokeService.invoke} has no parameter for them (the Runtime
+ * API's {@code Invocation} already carries both): the client context and the invoked (qualified)
+ * ARN.
  */
 public final class ServiceInvoker implements Invoker {
     private final InvokeService service;
@@ -30,8 +31,8 @@ public final class ServiceInvoker implements Invoker {
     }
 
     @Override
-    public InvokeResponse invoke(FunctionConfig fn, byte[] payload, String clientContext) {
-        return service.invoke(spec(fn, images), payload, log);
+    public InvokeResponse invoke(InvokeInput input) {
+        return service.invoke(spec(input.version(), images), input.payload(), log);
     }
 
     /** What the invoke layer runs for a stored function version. */

@@ -37,20 +37,22 @@ final class ApiFixture implements AutoCloseable {
     final LambdaApiServer server;
     final List<String> clientContexts = new CopyOnWriteArrayList<>();
     final List<Accepted> accepted = new CopyOnWriteArrayList<>();
+    final List<InvokeInput> invoked = new CopyOnWriteArrayList<>();
     final HttpClient http = HttpClient.newHttpClient();
     /** What the fake invoker does: (function, payload) → response. Default: echo. */
     volatile BiFunction<FunctionConfig, byte[], InvokeResponse> behaviour = ApiFixture::echo;
 
-    record Accepted(String requestId, String function, String version, String qualifier, byte[] payload) {}
+    record Accepted(String requestId, InvokeInput input) {}
 
     ApiFixture(Path tmp) {
         registry = new FunctionRegistry(tmp.resolve("state"));
-        Invoker invoker = (fn, payload, cc) -> {
-            clientContexts.add(cc == null ? "<none>" : cc);
-            return behaviour.apply(fn, payload);
+        Invoker invoker = in -> {
+            invoked.add(in);
+            clientContexts.add(in.clientContext() == null ? "<none>" : in.clientContext());
+            return behaviour.apply(in.version(), in.payload());
         };
-        AsyncInvoker async = (id, fn, q, payload) -> accepted.add(new Accepted(id, fn.name(), fn.version(), q, payload));
-        LambdaApi api = new LambdaApi(registry, invoker, async, tmp.resolve("uploads"), 1000);
+        AsyncInvoker async = (id, in) -> accepted.add(new Accepted(id, in));
+        LambdaApi api = new LambdaApi(registry, invoker, async, tmp.resolve("uploads"));
         server = new LambdaApiServer(api, "127.0.0.1", 0, 16).start();
     }
 
@@ -141,5 +143,6 @@ final class ApiFixture implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        registry.close();
     }
 }

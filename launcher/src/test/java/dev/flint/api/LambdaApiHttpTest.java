@@ -103,8 +103,9 @@ class LambdaApiHttpTest {
             assertEquals(200, r.statusCode(), n + ": " + r.body());
             assertEquals("hello", json(r).get("FunctionName").asText());
         }
-        assertError(f.send("GET", FN + "/arn%3Aaws%3Alambda%3Aeu-west-1%3A000000000000%3Afunction%3Ahello", (String) null),
+        assertError(f.send("GET", FN + "/arn%3Aaws%3Alambda%3Aus-east-1%3A111111111111%3Afunction%3Ahello", (String) null),
                 404, "ResourceNotFoundException", "Message");
+        assertError(f.send("GET", FN + "/hello%3A7/configuration", (String) null), 404, "ResourceNotFoundException", "Message");
         assertError(f.send("GET", FN + "/hello%3A1/configuration?Qualifier=2", (String) null),
                 400, "InvalidParameterValueException", "message");
     }
@@ -237,8 +238,10 @@ class LambdaApiHttpTest {
         assertEquals("", r.body());
         assertEquals(1, f.accepted.size());
         assertEquals(r.headers().firstValue("x-amzn-RequestId").orElseThrow(), f.accepted.get(0).requestId());
-        assertEquals("$LATEST", f.accepted.get(0).qualifier());
-        assertEquals("{\"e\":1}", new String(f.accepted.get(0).payload(), StandardCharsets.UTF_8));
+        assertEquals("$LATEST", f.accepted.get(0).input().qualifier());
+        assertEquals("arn:aws:lambda:us-east-1:000000000000:function:hello:$LATEST",
+                f.accepted.get(0).input().invokedFunctionArn());
+        assertEquals("{\"e\":1}", new String(f.accepted.get(0).input().payload(), StandardCharsets.UTF_8));
 
         assertEquals(204, f.send("POST", FN + "/hello/invocations", "{}", "X-Amz-Invocation-Type", "DryRun").statusCode());
         assertError(f.send("POST", FN + "/nope/invocations", "{}", "X-Amz-Invocation-Type", "DryRun"),
