@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flint.function.FunctionException;
 import dev.flint.image.ImageNotFoundException;
 import dev.flint.invoke.InvokeException;
+import dev.flint.invoke.TooManyRequestsException;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
@@ -33,6 +34,10 @@ public final class ApiErrors {
         }
         if (e instanceof FunctionException f) {
             return error(f.errorType(), f.httpStatus(), f.getMessage(), Map.of(), Map.of());
+        }
+        if (e instanceof TooManyRequestsException t) {
+            ApiException a = ApiException.tooManyRequests(t.reason(), 1);
+            return error(a.errorType(), a.httpStatus(), a.getMessage(), a.extraFields(), a.headers());
         }
         if (e instanceof InvokeException i) {
             return error(i.errorType(), i.httpStatus(), i.getMessage(), Map.of(), Map.of());

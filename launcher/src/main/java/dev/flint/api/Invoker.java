@@ -14,4 +14,10 @@ public interface Invoker {
      *     payload) when the invocation cannot start; function errors are in the response
      */
     InvokeResponse invoke(InvokeInput input);
+
+    /**
+     * The function's code or configuration changed, or it was deleted: envs of the old version
+     * of $LATEST should not serve again (Lambda retires them).
+     */
+    default void functionChanged(String functionName) {}
 }

@@ -217,7 +217,9 @@ public final class LambdaApi {
                 ApiJson.integer(body, "MemorySize"), ApiJson.integer(body, "Timeout"), vars,
                 ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size"),
                 ApiJson.text(body, "Description"));
-        return ApiResponse.json(200, ApiJson.configuration(registry.updateConfiguration(name, u)));
+        ApiResponse r = ApiResponse.json(200, ApiJson.configuration(registry.updateConfiguration(name, u)));
+        invoker.functionChanged(name);
+        return r;
     }
 
     private ApiResponse updateCode(ApiRequest req, String functionName) {
@@ -237,6 +239,7 @@ public final class LambdaApi {
         } finally {
             deleteQuietly(zip);
         }
+        invoker.functionChanged(name);
         if (Boolean.TRUE.equals(ApiJson.bool(body, "Publish"))) {
             updated = registry.publishVersion(name, null, null, null);
         }
@@ -247,6 +250,7 @@ public final class LambdaApi {
         ResolvedFunction ref = resolve(functionName, req.queryParam("Qualifier"));
         if (ref.qualifier() == null) {
             registry.delete(ref.functionName());
+            invoker.functionChanged(ref.functionName());
         } else if (ref.alias() != null) {
             throw ApiException.invalidParameter("Deletion of aliases is not supported by DeleteFunction: use DeleteAlias");
         } else {

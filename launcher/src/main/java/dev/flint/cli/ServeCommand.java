@@ -1,17 +1,14 @@
 package dev.flint.cli;
 
-import dev.flint.api.LambdaApi;
+import dev.flint.api.FlintDaemon;
 import dev.flint.api.LambdaApiServer;
-import dev.flint.api.ServiceInvoker;
-import dev.flint.api.StoreAsyncInvoker;
 import dev.flint.function.FunctionArns;
 import dev.flint.function.FunctionRegistry;
+import dev.flint.invoke.AsyncInvoker;
 import dev.flint.invoke.InvokeService;
-import dev.flint.store.Database;
-import dev.flint.store.SqliteAsyncEventStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -64,39 +61,42 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintStream err = System.err;
         Path state = Host.stateDir();
-        Database db = Database.open(state);
-        FunctionRegistry registry = FunctionRegistry.open(db, state, Clock.systemUTC(), maxConcurrency);
-        InvokeService service = InvokeService.create(Host.launcher(), Host.runDir(), FunctionArns.region(),
-                FunctionArns.account());
-        LambdaApi api = new LambdaApi(registry, new ServiceInvoker(service, Host.images(), err::println),
-                new StoreAsyncInvoker(new SqliteAsyncEventStore(db), Clock.systemUTC()), state.resolve("tmp"));
-        LambdaApiServer server;
+        FlintDaemon daemon;
         try {
-            server = new LambdaApiServer(api, bind, port, maxConcurrency).start();
-        } catch (RuntimeException e) {
-            service.close();
-            registry.close();
-            db.close();
-            throw new ExitException(ExitCodes.INVALID_INPUT, e.getMessage());
+            daemon = FlintDaemon.start(new FlintDaemon.Config(state, Host.runDir(), bind, port, maxConcurrency,
+                    Duration.ofSeconds(keepAliveSeconds), InvokeService.Settings.defaults().memoryBudgetMb(),
+                    AsyncInvoker.Settings.defaults(), err::println), Host.launcher(), Host.images());
+        } catch (IllegalStateException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("api: cannot listen")) {
+                throw new ExitException(ExitCodes.INVALID_INPUT, e.getMessage()); // e.g. the port is taken
+            }
+            throw e;
+        }
+        String url = "http://" + bind + ":" + daemon.port();
+        try {
+            DaemonClient.advertise(Host.runDir(), url);
+        } catch (java.io.IOException e) {
+            err.println("flint serve: cannot write " + Host.runDir().resolve(DaemonClient.DISCOVERY_FILE)
+                    + " (other flint commands will not find this daemon): " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println("flint serve: stopping");
             try {
-                server.close();
+                DaemonClient.withdraw(Host.runDir());
+                daemon.close();
             } finally {
-                service.close();
-                registry.close();
-                db.close();
                 stopped.countDown();
             }
         }, "flint-serve-stop"));
-        err.printf("flint serve: listening on http://%s:%d%n", bind, server.port());
+        err.printf("flint serve: listening on %s%n", url);
         err.printf("  state %s (flint.db), run dir %s, cgroup %s%n", state, Host.runDir(),
                 Host.cgroups().version().name().toLowerCase(java.util.Locale.ROOT));
         err.printf("  region %s, account %s, account concurrency %d, keep-alive %d s, %d functions%n",
-                FunctionArns.region(), FunctionArns.account(), maxConcurrency, keepAliveSeconds, registry.list().size());
-        err.println("  note: Event invokes are stored durably; no worker runs them yet (async workers pending)");
+                FunctionArns.region(), FunctionArns.account(), maxConcurrency, keepAliveSeconds,
+                daemon.registry().list().size());
+        err.printf("  async: durable queue in flint.db, %d workers, retries after 1 and 2 min%n",
+                AsyncInvoker.Settings.defaults().workers());
         err.flush();
         stopped.await();
         return ExitCodes.OK;

@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flint.function.FunctionRegistry;
 import dev.flint.image.ImageStore;
-import dev.flint.invoke.InvokeService;
+import dev.flint.invoke.AsyncInvoker;
 import dev.flint.sandbox.RequiresSandboxHost;
 import dev.flint.sandbox.SandboxTestHost;
-import dev.flint.store.Database;
-import dev.flint.store.SqliteAsyncEventStore;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -51,24 +47,18 @@ class LambdaApiIT {
     private static final Path HELLO = Path.of(System.getProperty("flint.home", ".")).resolve("examples/hello-python");
 
     @TempDir Path tmp;
-    Database db;
-    FunctionRegistry registry;
-    InvokeService service;
-    LambdaApiServer server;
+    FlintDaemon daemon;
     LambdaClient lambda;
     final List<String> log = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
         Path state = tmp.resolve("state");
-        db = Database.open(state);
-        registry = FunctionRegistry.open(db, state, Clock.systemUTC(), 1000);
-        service = InvokeService.create(SandboxTestHost.launcher(), SandboxTestHost.RUN_DIR, "us-east-1", "000000000000");
-        LambdaApi api = new LambdaApi(registry, new ServiceInvoker(service, new ImageStore(SandboxTestHost.IMAGES), log::add),
-                new StoreAsyncInvoker(new SqliteAsyncEventStore(db), Clock.systemUTC()), state.resolve("tmp"));
-        server = new LambdaApiServer(api, "127.0.0.1", 0, 64).start();
+        daemon = FlintDaemon.start(new FlintDaemon.Config(state, SandboxTestHost.RUN_DIR, "127.0.0.1", 0, 1000,
+                Duration.ofMinutes(10), 64 * 1024, AsyncInvoker.Settings.defaults(), log::add),
+                SandboxTestHost.launcher(), new ImageStore(SandboxTestHost.IMAGES));
         lambda = LambdaClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + server.port()))
+                .endpointOverride(URI.create("http://127.0.0.1:" + daemon.port()))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFLINT", "secret")))
                 .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)).build())
@@ -79,10 +69,7 @@ class LambdaApiIT {
     @AfterEach
     void stop() {
         lambda.close();
-        server.close();
-        service.close();
-        registry.close();
-        db.close();
+        daemon.close();
     }
 
     private String transcript() {
