@@ -189,7 +189,7 @@ public final class AsyncInvoker implements AutoCloseable {
         }
         InvokeResponse r;
         try {
-            r = service.invoke(target.spec(), e.payload(), log, target.options());
+            r = service.invoke(target.spec(), e.payload(), log, target.options().withRequestId(e.id()));
         } catch (TooManyRequestsException throttled) {
             // Reserved concurrency 0 throttles everything: events go straight to the failure
             // destination (or the dead letters), without retries (contract §8).

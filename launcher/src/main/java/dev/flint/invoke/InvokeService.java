@@ -194,7 +194,7 @@ public final class InvokeService implements AutoCloseable {
     }
 
     private InvokeResponse invokeWithPermit(FunctionSpec fn, byte[] event, LogSink log, InvokeOptions options) {
-        String requestId = UUID.randomUUID().toString();
+        String requestId = options.requestId() != null ? options.requestId() : UUID.randomUUID().toString();
         TailBuffer tail = new TailBuffer();
         LogSink sink = line -> {
             tail.line(line);
