@@ -3,35 +3,18 @@ package dev.flint.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flint.api.ApiJson;
 import dev.flint.function.FunctionConfig;
 
-/** A function's configuration in the shape of Lambda's GetFunctionConfiguration response. */
+/** Lambda's JSON shapes as the CLI prints and sends them (the daemon's own shapes are in {@link ApiJson}). */
 final class FunctionJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private FunctionJson() {}
 
+    /** The same shape flint serve returns (GetFunctionConfiguration). */
     static ObjectNode configuration(FunctionConfig fn) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("FunctionName", fn.name());
-        n.put("FunctionArn", fn.functionArn());
-        n.put("Runtime", fn.runtime());
-        n.put("Handler", fn.handler());
-        n.put("CodeSize", fn.codeSize());
-        n.put("Description", fn.description() == null ? "" : fn.description());
-        n.put("Timeout", fn.timeoutSeconds());
-        n.put("MemorySize", fn.memoryMb());
-        n.put("LastModified", fn.lastModifiedText());
-        n.put("CodeSha256", fn.codeSha256());
-        n.put("Version", fn.version());
-        ObjectNode vars = n.putObject("Environment").putObject("Variables");
-        fn.environment().forEach(vars::put);
-        n.putObject("EphemeralStorage").put("Size", fn.ephemeralStorageMb());
-        n.put("State", "Active");
-        n.put("LastUpdateStatus", "Successful");
-        n.put("PackageType", "Zip");
-        n.putArray("Architectures").add("x86_64");
-        return n;
+        return ApiJson.configuration(fn);
     }
 
     /** CreateFunction's request body (Code.ZipFile base64). */
