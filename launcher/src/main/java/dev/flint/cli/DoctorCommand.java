@@ -51,7 +51,12 @@ final class DoctorCommand implements Callable<Integer> {
     private void checkCgroups() {
         try {
             HostCgroupInfo info = Cgroups.detect().describe();
-            line("cgroups", info.toString());
+            line("cgroups", info.version().name().toLowerCase(java.util.Locale.ROOT) + ", controllers: "
+                    + String.join(" ", info.controllers()) + "; swap accounting: "
+                    + (info.memswAvailable() ? "yes" : "no (limits cannot forbid swap)"));
+            info.mountPoints().entrySet().stream()
+                    .filter(e -> List.of("memory", "cpu", "cpuacct", "pids").contains(e.getKey()))
+                    .forEach(e -> line("", "  " + e.getKey() + " at " + e.getValue()));
         } catch (RuntimeException e) {
             check("cgroups", false, e.getMessage(), true);
         }
