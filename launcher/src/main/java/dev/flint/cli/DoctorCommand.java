@@ -56,7 +56,7 @@ final class DoctorCommand implements Callable<Integer> {
                     + (info.memswAvailable() ? "yes" : "no (limits cannot forbid swap)"));
             info.mountPoints().entrySet().stream()
                     .filter(e -> List.of("memory", "cpu", "cpuacct", "pids").contains(e.getKey()))
-                    .forEach(e -> line("", "  " + e.getKey() + " at " + e.getValue()));
+                    .forEach(e -> line("", e.getKey() + " at " + e.getValue()));
         } catch (RuntimeException e) {
             check("cgroups", false, e.getMessage(), true);
         }
@@ -100,7 +100,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private static void line(String what, String detail) {
-        System.out.printf("%-12s %s%n", what + ":", detail);
+        System.out.printf("%-12s %s%n", what.isEmpty() ? "" : what + ":", detail);
     }
 
     private static String readQuietly(Path p) {
