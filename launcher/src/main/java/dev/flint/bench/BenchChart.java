@@ -9,6 +9,7 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -35,9 +37,7 @@ public final class BenchChart {
     static final int WIDTH = 1400;
     static final int HEIGHT = 560;
 
-    private BenchChart() {
-        System.setProperty("java.awt.headless", "true");
-    }
+    private BenchChart() {}
 
     /** Writes the PNG. */
     public static void write(FunctionBenchResult result, Path png) throws IOException {
@@ -77,8 +77,7 @@ public final class BenchChart {
 
     static JFreeChart distribution(FunctionBenchResult result) {
         XYSeriesCollection data = distributionData(result);
-        LogAxis x = new LogAxis("client round trip (ms, log scale)");
-        x.setSmallestValue(1e-3);
+        LogAxis x = logAxis("client round trip (ms, log scale)");
         NumberAxis y = new NumberAxis("fraction of samples ≤ x (CDF)");
         y.setRange(0, 1.0);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
@@ -90,9 +89,11 @@ public final class BenchChart {
             renderer.setSeriesStroke(i, stroke(memories.indexOf(mem)));
         }
         XYPlot plot = new XYPlot(data, x, y, renderer);
+        decades(x, data, true);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setDomainMinorGridlinesVisible(true);
         JFreeChart chart = new JFreeChart("flint bench " + result.function() + ": latency distribution per mode",
                 JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setAntiAlias(false);
@@ -112,7 +113,7 @@ public final class BenchChart {
         for (FunctionBenchResult.SweepRow r : rows) {
             if (r.warm() != null) {
                 warm.add(r.memoryMb(), Math.max(r.warm().p50(), 1) / 1e6);
-                if (ref != null && ref.warm() != null) {
+                if (ref != null && ref.warm() != null && rows.size() > 1) {
                     expected.add(r.memoryMb(), ref.warm().p50() * r.expectedRatio() / 1e6);
                 }
             }
@@ -132,8 +133,11 @@ public final class BenchChart {
         XYSeriesCollection data = sweepData(result);
         NumberAxis x = new NumberAxis("memory (MB)");
         x.setAutoRangeIncludesZero(false);
-        LogAxis y = new LogAxis("ms (log scale)");
-        y.setSmallestValue(1e-3);
+        x.setNumberFormatOverride(new DecimalFormat("0"));
+        int lo = result.runs().stream().mapToInt(FunctionBenchResult.MemoryRun::memoryMb).min().orElse(128);
+        int hi = result.runs().stream().mapToInt(FunctionBenchResult.MemoryRun::memoryMb).max().orElse(3008);
+        x.setRange(Math.max(0, lo - 150), hi + 150);
+        LogAxis y = logAxis("ms (log scale)");
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         Map<String, Color> colors = Map.of("warm", WARM, "cold", COLD, "expected", EXPECTED);
         for (int i = 0; i < data.getSeriesCount(); i++) {
@@ -142,14 +146,46 @@ public final class BenchChart {
             renderer.setSeriesStroke(i, key.startsWith("expected") ? stroke(1) : new BasicStroke(2f));
         }
         XYPlot plot = new XYPlot(data, x, y, renderer);
+        decades(y, data, false);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeMinorGridlinesVisible(true);
         String title = result.runs().size() > 1 ? "memory sweep: duration against memory" : "memory sweep (one size measured)";
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setAntiAlias(false);
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
+    }
+
+    /** A base-10 log axis with a tick at every power of ten, labelled in plain numbers. */
+    private static LogAxis logAxis(String label) {
+        LogAxis a = new LogAxis(label);
+        a.setBase(10);
+        a.setSmallestValue(1e-3);
+        a.setTickUnit(new NumberTickUnit(1.0), false, true);
+        a.setNumberFormatOverride(new DecimalFormat("0.###"));
+        a.setMinorTickCount(9);
+        a.setMinorTickMarksVisible(true);
+        return a;
+    }
+
+    /** Whole decades around the data, so every power of ten in view is a labelled tick. */
+    private static void decades(LogAxis axis, XYSeriesCollection data, boolean xValues) {
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        for (int s = 0; s < data.getSeriesCount(); s++) {
+            for (int i = 0; i < data.getItemCount(s); i++) {
+                double v = xValues ? data.getXValue(s, i) : data.getYValue(s, i);
+                if (v > 0) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        if (hi > 0) {
+            axis.setRange(Math.pow(10, Math.floor(Math.log10(lo))), Math.pow(10, Math.ceil(Math.log10(hi) + 1e-9)));
+        }
     }
 
     /** Solid for the first memory size, then dashed patterns. */

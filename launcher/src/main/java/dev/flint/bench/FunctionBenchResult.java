@@ -202,7 +202,7 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
                         ms(s.mean()), ms(s.p50()), ci(s), ms(s.p90()), ms(s.p99()), ms(s.max())));
             }
             b.append("\nphases, p50 (ms; peak memory in MB)\n\n");
-            b.append("| mode | sandbox create | Init Duration | invoke (REPORT Duration) | client round trip | CPU time | peak memory |\n");
+            b.append("| mode | client round trip | sandbox create | Init Duration | invoke (REPORT Duration) | CPU time | peak memory |\n");
             b.append("|---|---:|---:|---:|---:|---:|---:|\n");
             for (ModeRun m : r.modes()) {
                 b.append("| ").append(m.mode());
