@@ -161,7 +161,8 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
                 + "; environmentsCreated() and the live sandboxes are compared before/after");
         m.add("phases: sandbox create = sum of the sandbox's own phases (cgroup, clone, flint-init's stages); "
                 + "Init Duration and invoke (REPORT Duration) as in the REPORT line; CPU time and peak memory from the "
-                + "env's cgroup" + (options.concurrency() > 1 ? " (warm CPU per invoke: pool total / n, no per-sample value)" : ""));
+                + "env's cgroup; warm CPU per invoke = the pool's cgroup CPU over the measurement / n (no per-sample value: "
+                + "reading the cgroup between invokes would slow the invokes being measured)");
         m.add("CPU: Init runs without a CPU quota in flint, Invoke under the quota its memory size buys "
                 + "(1769 MB = 1 vCPU, CFS period " + CgroupLimits.CPU_PERIOD_US + " us)");
         m.add("warm-up: " + options.warmupCold() + " cold start(s) and " + options.warmupWarm()
