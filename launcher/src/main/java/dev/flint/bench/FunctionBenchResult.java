@@ -168,7 +168,7 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
         m.add("warm-up: " + options.warmupCold() + " cold start(s) and " + options.warmupWarm()
                 + " warm invoke(s) per memory size before measuring, not counted (the pool's first invokes neither)");
         m.add("outliers: none removed; every measured sample is in samples.csv/samples.json and in the summaries");
-        m.add("noise: p50 with a 95 % confidence interval (" + MedianCi.METHOD + "); percentiles from HdrHistogram ("
+        m.add("noise: p50 with a 95 % confidence interval by " + MedianCi.METHOD + "; percentiles from HdrHistogram ("
                 + Summary.SIGNIFICANT_DIGITS + " significant digits, a percentile is the upper edge of its 0.1 % bucket); "
                 + "load average, JVM GCs and CPU throttling are reported per mode");
         return m;
