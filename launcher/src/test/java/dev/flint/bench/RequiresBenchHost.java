@@ -1,0 +1,19 @@
+package dev.flint.bench;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A privileged bench test: needs root, usable cgroups, the native library and flint-init, and the
+ * python3.11 image. Without them it is disabled with the reason, except under {@code CI=true},
+ * where a missing capability fails the run (style §3.6).
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Tag("privileged")
+@ExtendWith(BenchHostCondition.class)
+@interface RequiresBenchHost {}
