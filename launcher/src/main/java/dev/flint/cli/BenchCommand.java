@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code flint bench TARGET}: cold and warm invoke latency of one function, with a memory sweep. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure cold starts and warm invokes of a function (a directory, as flint run takes it, or a",
+        description = {"Benchmark cold starts and warm invokes of a function.",
+            "TARGET is a function directory (as flint run takes it) or a",
             "created function's name) in this process, at one or more memory sizes. Prints a table; writes",
             "samples.json, samples.csv, summary.json, table.md and chart.png into --out.",
             "Restore mode needs snapshots, which this build does not have: it is reported and skipped.",

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 
 /** {@code flint doctor}: what this host supports, and whether flint can run here. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check the host: root, kernel, cgroup version and controllers, overlayfs,",
+        description = {"Check what this host supports and whether flint can run here.",
+            "Checks root, kernel, cgroup version and controllers, overlayfs,",
             "namespaces, the native helper, images and CRIU. Exits 3 when something flint needs is missing."})
 final class DoctorCommand implements Callable<Integer> {
     private final List<String> missing = new ArrayList<>();

@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = FlintCommand.Version.class,
         description = {
-            "Lambda-style execution environments on one Linux host: sandboxes from namespaces,",
-            "cgroups and an overlay root filesystem, run as root (sudo)."
+            "Lambda-style execution environments on one Linux host.",
+            "Sandboxes from namespaces, cgroups and an overlay root filesystem; run as root (sudo)."
         },
         subcommands = {RunCommand.class, InvokeCommand.class, FunctionCommand.class, SandboxCommand.class,
             ServeCommand.class, BenchCommand.class, ImageCommand.class, DlqCommand.class, DoctorCommand.class},

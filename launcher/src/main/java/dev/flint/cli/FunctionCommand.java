@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code flint function}: create, update, get, list and delete functions in /var/lib/flint. */
 @Command(name = "function", mixinStandardHelpOptions = true,
-        description = {"Manage functions (code stored by CodeSha256, extracted once, read-only).",
+        description = {"Create, update, get, list and delete functions.",
+            "Code is stored by CodeSha256, extracted once, read-only.",
             "When flint serve runs, these go through its API; otherwise they work on /var/lib/flint directly."},
         subcommands = {FunctionCommand.Create.class, FunctionCommand.Update.class, FunctionCommand.Get.class,
             FunctionCommand.ListFunctions.class, FunctionCommand.Delete.class})

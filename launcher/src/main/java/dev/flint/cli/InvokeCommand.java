@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code flint invoke NAME}: a synchronous invoke of a created function, in-process. */
 @Command(name = "invoke", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Invoke a function (RequestResponse) in this process: cold start on the first invoke,",
+        description = {"Invoke a created function (RequestResponse).",
+            "In this process: cold start on the first invoke,",
             "warm env reuse for --repeat. stdout: exactly the response payload (the error JSON when the",
             "function failed); stderr: the log lines (START, the function's output, END, REPORT).",
             "Exit 0 on success, 1 when the function returned or raised an error, 2 for invalid input.",

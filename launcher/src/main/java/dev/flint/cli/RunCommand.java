@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code flint run DIR}: a function directory, one-shot, without creating it first. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the function in DIR once: runtime, handler etc. from DIR/flint.json, or inferred",
+        description = {"Run a function directory once (no create needed).",
+            "Runtime, handler etc. come from DIR/flint.json, or are inferred",
             "(lambda_function.py / app.py with lambda_handler → python3.11; an executable bootstrap →",
             "provided). Prints the response on stdout and the log lines on stderr.",
             "Exit 0 on success, 1 when the function returned or raised an error, 2 for invalid input."})

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * flint.db).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve the AWS Lambda API (REST-JSON) so the AWS SDKs and CLI work unchanged:",
+        description = {"Run the AWS Lambda API daemon (the SDKs and the AWS CLI work unchanged).",
+            "Serves the Lambda REST-JSON API on loopback, for example:",
             "  aws lambda --endpoint-url http://127.0.0.1:9009 list-functions",
             "Runs until SIGTERM or Ctrl-C. Needs root."})
 final class ServeCommand implements Callable<Integer> {
