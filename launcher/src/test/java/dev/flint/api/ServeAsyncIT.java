@@ -219,7 +219,7 @@ class ServeAsyncIT {
     @Test
     void noAcceptedEventIsLostWhenTheDaemonIsKilledAndRestarted() throws Exception {
         Path state = Files.createDirectories(tmp.resolve("state"));
-        Files.createSymbolicLink(state.resolve("images"), SandboxTestHost.IMAGES);
+        imageView(SandboxTestHost.IMAGES, state.resolve("images"));
         Path run = Files.createDirectories(Path.of("/run", "flint-" + SandboxTestHost.RUN_ID));
         Path log1 = tmp.resolve("serve-1.log");
         Path log2 = tmp.resolve("serve-2.log");
@@ -309,6 +309,26 @@ class ServeAsyncIT {
         } finally {
             children.forEach(Process::destroyForcibly);
             deleteTree(run);
+        }
+    }
+
+    /**
+     * The host's image store seen from another state dir ({@code flint serve} reads images from
+     * STATE/images, and a store refuses layers outside its own root, checked lexically): layers/
+     * is a symlink to the host's layers, each image.json a copy with its layer paths re-rooted.
+     */
+    static void imageView(Path host, Path view) throws IOException {
+        Files.createDirectories(view);
+        Files.createSymbolicLink(view.resolve("layers"), host.resolve("layers"));
+        try (Stream<Path> images = Files.list(host)) {
+            for (Path dir : images.toList()) {
+                Path json = dir.resolve("image.json");
+                if (Files.isRegularFile(json)) {
+                    Path copy = Files.createDirectories(view.resolve(dir.getFileName().toString()));
+                    Files.writeString(copy.resolve("image.json"), Files.readString(json)
+                            .replace(host.resolve("layers") + "/", view.resolve("layers") + "/"));
+                }
+            }
         }
     }
 
