@@ -80,6 +80,6 @@ cgroup_mode() {
 } | tee "$TMP/host.txt"
 echo
 start=$(date +%s)
-"$JAVA" -cp "$CP" dev.flint.bench.ApiBench --endpoint "http://127.0.0.1:$PORT" --code "$REPO/examples/hello-python" \
+"$JAVA" -cp "$CP" dev.flint.bench.ApiBench --endpoint "http://127.0.0.1:$PORT" --daemon-pid "$DAEMON_PID" --code "$REPO/examples/hello-python" \
   --memory 1769 --invokes "$INVOKES" --warmup "$WARMUP" "$@" | tee "$TMP/table.md"
 say "took $(( $(date +%s) - start )) s"

@@ -41,15 +41,27 @@ import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 public final class ApiBench {
     private ApiBench() {}
 
-    record Row(String client, int concurrency, Percentiles latency, long wallNanos, long errors) {
+    /**
+     * @param cpu CPU time used during the row, in ns: [bench JVM (the client), daemon process
+     *     (when its pid is known), whole host (/proc/stat, all CPUs, not idle or iowait)]
+     */
+    record Row(String client, int concurrency, Percentiles latency, long wallNanos, long errors, long[] cpu) {
         Row withClient(String name) {
-            return new Row(name, concurrency, latency, wallNanos, errors);
+            return new Row(name, concurrency, latency, wallNanos, errors, cpu);
+        }
+
+        /** CPU ms per invoke of cpu[i]. */
+        double cpuPerInvoke(int i) {
+            return cpu[i] / 1e6 / Math.max(1, latency.count());
         }
 
         double throughput() {
             return latency.count() / (wallNanos / 1e9);
         }
     }
+
+    /** The daemon's pid, for its CPU time (0: unknown). */
+    static long daemonPid;
 
     public static void main(String[] args) throws Exception {
         // the URL-connection client keeps at most http.maxConnections idle keep-alive connections
@@ -63,6 +75,7 @@ public final class ApiBench {
         int warmup = 3_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--daemon-pid" -> daemonPid = Long.parseLong(args[++i]);
                 case "--endpoint" -> endpoint = args[++i];
                 case "--code" -> code = Path.of(args[++i]);
                 case "--memory" -> memory = Integer.parseInt(args[++i]);
@@ -128,12 +141,14 @@ public final class ApiBench {
                 System.err.printf(Locale.ROOT, "apibench: concurrency %d done%n", c);
             }
             lambda.deleteFunction(b -> b.functionName(fn));
-            System.out.println("| client | concurrency | n | p50 ms | p99 ms | invokes/s | errors |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+            System.out.println("| client | concurrency | n | p50 ms | p99 ms | invokes/s | errors "
+                    + "| CPU ms/invoke: client | daemon | host total |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (Row r : rows) {
-                System.out.printf(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f | %.0f | %d |%n", r.client(), r.concurrency(),
-                        r.latency().count(), r.latency().p50() / 1e6, r.latency().p99() / 1e6, r.throughput(),
-                        r.errors());
+                System.out.printf(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f | %.0f | %d | %.3f | %s | %.3f |%n",
+                        r.client(), r.concurrency(), r.latency().count(), r.latency().p50() / 1e6,
+                        r.latency().p99() / 1e6, r.throughput(), r.errors(), r.cpuPerInvoke(0),
+                        daemonPid == 0 ? "–" : String.format(Locale.ROOT, "%.3f", r.cpuPerInvoke(1)), r.cpuPerInvoke(2));
             }
         }
     }
@@ -172,19 +187,47 @@ public final class ApiBench {
             ts.add(th);
             th.start();
         }
+        long[] cpu0 = cpuNow();
         long t0 = System.nanoTime();
         go.countDown();
         for (Thread th : ts) {
             th.join();
         }
         long wall = System.nanoTime() - t0;
+        long[] cpu1 = cpuNow();
+        long[] cpu = {cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], cpu1[2] - cpu0[2]};
         List<Long> all = new ArrayList<>(total);
         for (long[] m : times) {
             for (long v : m) {
                 all.add(v);
             }
         }
-        return new Row("", threads, Percentiles.of(all), wall, errors.get());
+        return new Row("", threads, Percentiles.of(all), wall, errors.get(), cpu);
+    }
+
+    /** [this JVM's CPU ns, the daemon's CPU ns, the host's busy CPU ns]. */
+    static long[] cpuNow() {
+        long self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+        long daemon = 0;
+        long host = 0;
+        long tick = 10_000_000L; // USER_HZ 100
+        try {
+            if (daemonPid != 0) {
+                String stat = Files.readString(Path.of("/proc/" + daemonPid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                daemon = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tick; // utime, stime
+            }
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            for (int i = 1; i < cpu.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    host += Long.parseLong(cpu[i]) * tick;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new long[] {self, daemon, host};
     }
 
     private static byte[] zip(Path dir) throws java.io.IOException {
