@@ -41,6 +41,11 @@ import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
 class ServeLoadIT {
     /** Concurrent invokes; -Dflint.load.n overrides (e.g. to find this host's limit). */
     static final int N = Integer.getInteger("flint.load.n", 1000);
+    /**
+     * Seconds each invoke sleeps; -Dflint.load.sleep=30 makes all N overlap at once (the 2 s ones
+     * partly do not: the first finish before the last cold starts are through on 2 CPUs).
+     */
+    static final int SLEEP = Integer.getInteger("flint.load.sleep", 2);
 
     @TempDir Path tmp;
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
@@ -67,7 +72,7 @@ class ServeLoadIT {
             CountDownLatch go = new CountDownLatch(1);
             List<CompletableFuture<Outcome>> calls = new ArrayList<>();
             for (int i = 0; i < N; i++) {
-                calls.add(CompletableFuture.supplyAsync(() -> call(lambda, go, "{\"sleep\":2}"), callers));
+                calls.add(CompletableFuture.supplyAsync(() -> call(lambda, go, "{\"sleep\":" + SLEEP + "}"), callers));
             }
             java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
             CompletableFuture<Void> all = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
@@ -94,13 +99,13 @@ class ServeLoadIT {
                 String kind = o.error() != null ? "exception " + o.error()
                         : o.status() != 200 ? "status " + o.status()
                         : o.functionError() != null ? "function error " + o.payload()
-                        : "{\"slept\":2}".equals(o.payload()) ? "ok" : "payload " + o.payload();
+                        : ("{\"slept\":" + SLEEP + "}").equals(o.payload()) ? "ok" : "payload " + o.payload();
                 kinds.merge(kind, 1, Integer::sum);
                 millis.add(o.millis());
             }
             Collections.sort(millis);
             long envs = daemon.invokeService().environmentsCreated();
-            System.out.printf("ServeLoadIT: %d concurrent invokes (sleep 2 s, provided, 128 MB): wall %d ms, "
+            System.out.printf("ServeLoadIT: %d concurrent invokes (sleep " + SLEEP + " s, provided, 128 MB): wall %d ms, "
                     + "per call p50 %d ms, p99 %d ms, max %d ms; envs created %d; peak running %d; outcomes %s%n", N, wallMs,
                     millis.get(N / 2), millis.get((int) Math.ceil(N * 0.99) - 1), millis.get(N - 1), envs, peak.get(),
                     kinds);
