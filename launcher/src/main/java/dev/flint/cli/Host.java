@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * The host-side services one CLI invocation needs, built lazily so {@code --help} and input
  * errors cost nothing. Paths: {@code -Dflint.state.dir} (default /var/lib/flint), {@code
- * -Dflint.run.dir} (default /run/flint), {@code -Dflint.home} (the checkout, for recipes).
+ * -Dflint.run.dir} (default /run/flint), {@code -Dflint.images.dir} (default: the state dir's
+ * images/), {@code -Dflint.home} (the checkout, for recipes).
  */
 final class Host {
     private static Cgroups cgroups;
@@ -28,8 +29,10 @@ final class Host {
         return Path.of(System.getProperty("flint.home", ".")).toAbsolutePath();
     }
 
+    /** The image store: {@code -Dflint.images.dir}, else the state dir's images/. */
     static ImageStore images() {
-        return new ImageStore(stateDir().resolve("images"));
+        String dir = System.getProperty("flint.images.dir");
+        return new ImageStore(dir != null ? Path.of(dir) : stateDir().resolve("images"));
     }
 
     /** Exits 3 with a clear message unless running as root. */

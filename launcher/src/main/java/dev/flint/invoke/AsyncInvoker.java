@@ -3,6 +3,7 @@ package dev.flint.invoke;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flint.function.ResourceNotFoundException;
 import dev.flint.store.AsyncEvent;
 import dev.flint.store.AsyncEventStore;
 import java.io.IOException;
@@ -177,9 +178,14 @@ public final class AsyncInvoker implements AutoCloseable {
         Target target;
         try {
             target = targets.resolve(e.functionName(), e.qualifier());
-        } catch (RuntimeException gone) {
-            store.deadLetter(e.id(), record(e, null, "RetriesExhausted", e.attempts(), null), "function not found: "
-                    + gone.getMessage());
+        } catch (RuntimeException failure) {
+            if (failure instanceof ResourceNotFoundException) {
+                store.deadLetter(e.id(), record(e, null, "RetriesExhausted", e.attempts(), null),
+                        "function not found: " + failure.getMessage());
+            } else {
+                // Not the event's fault (an image missing, the store busy): try again later, as for a throttle.
+                store.reschedule(e.id(), e.attempts(), Instant.now().plus(throttleBackoff(e)), failure.toString());
+            }
             return;
         }
         Instant now = Instant.now();
