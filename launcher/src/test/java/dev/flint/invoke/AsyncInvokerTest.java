@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flint.runtimeapi.Invocation;
+import dev.flint.function.ResourceNotFoundException;
 import dev.flint.store.AsyncEvent;
 import dev.flint.store.Database;
 import dev.flint.store.DeadLetter;
@@ -211,7 +212,7 @@ class AsyncInvokerTest {
         AsyncInvoker.Targets resolve = (name, qualifier) -> {
             AsyncInvoker.Target t = targets.get(name);
             if (t == null) {
-                throw new IllegalArgumentException("Function not found: " + arn(name));
+                throw new ResourceNotFoundException("Function not found: " + arn(name)); // as the registry does
             }
             return t;
         };
