@@ -97,11 +97,48 @@ static int mount_proc(const char *root, flint_error *err) {
     return 0;
 }
 
+/* What Docker masks, and a little more: kernel memory, keys of every user, timers and scheduler
+ * internals of the host, the magic SysRq trigger. Files get /dev/null, directories an empty
+ * read-only tmpfs; paths this kernel lacks are skipped. */
+static const char *const MASKED[] = {
+    "kcore", "keys", "key-users", "timer_list", "timer_stats", "sched_debug", "sysrq-trigger", "latency_stats",
+    "kallsyms", "kmsg", "kpagecount", "kpageflags", "kpagecgroup", "config.gz", "vmallocinfo", "acpi", "scsi",
+    "asound", "driver",
+};
+/* Host-wide knobs: readable, never writable. */
+static const char *const READONLY[] = {"sys", "bus", "fs", "irq"};
+
+static int mask_proc(const char *root, flint_error *err) {
+    char p[PATH_CAP];
+    for (size_t i = 0; i < sizeof MASKED / sizeof *MASKED; i++) {
+        struct stat st;
+        snprintf(p, sizeof p, "%s/proc/%s", root, MASKED[i]);
+        if (lstat(p, &st) < 0) continue;
+        int rc = S_ISDIR(st.st_mode)
+                     ? mount("flint-masked", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555")
+                     : mount("/dev/null", p, NULL, MS_BIND, NULL);
+        if (rc < 0) {
+            flint_error_set(err, FLINT_STAGE_MOUNT_PROC, errno, "mask '/proc/%s'", MASKED[i]);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < sizeof READONLY / sizeof *READONLY; i++) {
+        snprintf(p, sizeof p, "%s/proc/%s", root, READONLY[i]);
+        if (access(p, F_OK) < 0) continue;
+        if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+            mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+            flint_error_set(err, FLINT_STAGE_MOUNT_PROC, errno, "remount '/proc/%s' read-only", READONLY[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int mount_dev(const char *root, flint_error *err) {
     static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
     static const char *const links[][2] = {
         {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
-        {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"}};
+        {"/proc/self/fd/2", "stderr"}};
     char dev[PATH_CAP], p[PATH_CAP], host[64];
     snprintf(dev, sizeof dev, "%s/dev", root);
     if (mkdir_p(dev, 0755) < 0 || mount("flint-dev", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755") < 0) {
@@ -184,7 +221,7 @@ int build_root(const struct sandbox_spec *s, struct phase_clock *c, flint_error 
     snprintf(root, sizeof root, "%s/root", s->mount_base);
     if (mount_scratch_and_overlay(s, root, err) < 0) return -1;
     phase_end(c, FLINT_STAGE_MOUNT_ROOTFS);
-    if (mount_proc(root, err) < 0) return -1;
+    if (mount_proc(root, err) < 0 || mask_proc(root, err) < 0) return -1;
     phase_end(c, FLINT_STAGE_MOUNT_PROC);
     if (mount_dev(root, err) < 0) return -1;
     phase_end(c, FLINT_STAGE_MOUNT_DEV);

@@ -153,8 +153,11 @@ public final class SandboxLauncher {
         ObjectNode root = JSON.createObjectNode();
         root.put("init", NativeLoader.initBinary().toString());
         ArrayNode ns = root.putArray("namespaces");
+        Isolation iso = spec.isolation();
         for (String n : List.of("pid", "mount", "uts", "ipc", "net", "cgroup")) {
-            ns.add(n);
+            if (!(n.equals("net") && iso.hostNetwork())) {
+                ns.add(n);
+            }
         }
         ArrayNode procs = root.putArray("cgroup_procs");
         cgroup.procsFiles().forEach(p -> procs.add(p.toString()));
@@ -182,6 +185,15 @@ public final class SandboxLauncher {
         sb.put("cwd", spec.cwd());
         sb.put("uid", spec.uid());
         sb.put("gid", spec.gid());
+        switch (iso.seccomp()) {
+            case OFF -> sb.put("seccomp", "off");
+            case DEFAULT -> sb.put("seccomp", "default");
+            case LIST -> iso.seccompDeny().forEach(sb.putArray("seccomp")::add);
+        }
+        if (iso.caps() != null) {
+            iso.caps().forEach(sb.putArray("caps")::add);
+        }
+        sb.put("network", iso.hostNetwork() ? "host" : "private");
         if (spec.proxy() != null) {
             sb.putObject("proxy").put("port", spec.proxy().port()).put("socket", spec.proxy().socketPath());
         }
