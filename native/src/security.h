@@ -5,7 +5,8 @@
 #include "flint.h"
 
 /* The set container runtimes give root by default (runc/Docker) — no CAP_SYS_ADMIN, so no
- * mount(2) and the read-only root stays read-only. */
+ * mount(2) and the read-only root stays read-only — minus CAP_NET_RAW (raw and packet sockets:
+ * spoofing on whatever network the sandbox has) and CAP_MKNOD (device nodes), as Podman does. */
 extern const unsigned long long CAPS_CONTAINER_DEFAULT;
 
 /* Number of a capability by name ("chown", "CAP_CHOWN", any case), or -1. */

@@ -103,7 +103,7 @@ int main(int argc, char **argv) {
     const char *script = "[\"/bin/sh\",\"-c\",\"test $$ = 2 && test \\\"$(hostname)\\\" = sbx-test && "
                          "! touch /x 2>/dev/null && touch /tmp/y && test \\\"$(ls /sys/class/net 2>/dev/null || "
                          "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' ')\\\" = lo && "
-                         "! mount -o remount,rw / 2>/dev/null && grep -q 'CapBnd:.00000000a80425fb' /proc/self/status && "
+                         "! mount -o remount,rw / 2>/dev/null && grep -q 'CapBnd:.00000000a00405fb' /proc/self/status && "
                          "exit 7\"]";
     CHECK(run(layers, script, &status, &ex) == 0);
     CHECK(strstr(status, "\"ready\":true") != NULL);

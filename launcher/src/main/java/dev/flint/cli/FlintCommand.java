@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
             "cgroups and an overlay root filesystem, run as root (sudo)."
         },
         subcommands = {RunCommand.class, InvokeCommand.class, FunctionCommand.class, SandboxCommand.class,
-            ServeCommand.class, ImageCommand.class, DlqCommand.class, DoctorCommand.class},
+            ServeCommand.class, ImageCommand.class, DlqCommand.class, DoctorCommand.class, ProbeCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -56,6 +56,11 @@ public final class SandboxLauncher {
         }
     }
 
+    /** A helper program built beside flint-init (e.g. "flint-probe"). */
+    public static Path helperBinary(String name) {
+        return NativeLoader.nativeDir().resolve(name);
+    }
+
     /** Removes cgroups left by supervisors that are no longer running; returns how many. */
     public int removeLeftovers() {
         List<String> stale = new ArrayList<>();
