@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 
 #define PATH_CAP 4096
@@ -42,6 +43,47 @@ static int touch_p(const char *path) {
     return 0;
 }
 
+/* The entry `rel` (no leading '/') in the top-most layer that has it: 0 and st filled, or -1. */
+static int lower_lstat(const struct sandbox_spec *s, const char *rel, struct stat *st) {
+    char p[PATH_CAP];
+    for (int i = s->nlayers - 1; i >= 0; i--) {
+        snprintf(p, sizeof p, "%s/%s", s->layers[i], rel);
+        if (lstat(p, st) == 0) return 0;
+    }
+    return -1;
+}
+
+/* Make the mountpoint `target` (absolute, inside the root) in the overlay's upper dir before the
+ * overlay is mounted. In a user namespace the layers' directories belong to an unmapped uid
+ * (host root), so root inside cannot mkdir in them once merged; the upper belongs to it. Stops
+ * at a component that is not a directory in the layers (a symlink such as /lib → usr/lib must
+ * stay one); the mkdir after the mount then does what it can. */
+static int precreate(const struct sandbox_spec *s, const char *upper, const char *target, int is_dir) {
+    char rel[PATH_CAP], p[PATH_CAP];
+    snprintf(rel, sizeof rel, "%s", target + 1);
+    size_t len = strlen(rel);
+    for (size_t i = 0; i <= len; i++) {
+        if (rel[i] != '/' && rel[i] != 0) continue;
+        int last = rel[i] == 0;
+        rel[i] = 0;
+        struct stat st;
+        int in_lower = lower_lstat(s, rel, &st) == 0;
+        if (in_lower && !S_ISDIR(st.st_mode)) return 0;
+        snprintf(p, sizeof p, "%s/%s", upper, rel);
+        if (last && !is_dir) {
+            if (!in_lower) {
+                int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+                if (fd < 0) return -1;
+                close(fd);
+            }
+            return 0;
+        }
+        if (mkdir(p, in_lower ? st.st_mode & 07777 : 0755) < 0 && errno != EEXIST) return -1;
+        if (!last) rel[i] = '/';
+    }
+    return 0;
+}
+
 static int mount_scratch_and_overlay(const struct sandbox_spec *s, const char *root, flint_error *err) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
         flint_error_set(err, FLINT_STAGE_MOUNT_ROOTFS, errno, "make '/' private");
@@ -63,6 +105,20 @@ static int mount_scratch_and_overlay(const struct sandbox_spec *s, const char *r
     if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0 || mkdir(root, 0755) < 0) {
         flint_error_set(err, FLINT_STAGE_MOUNT_ROOTFS, errno, "mkdir in scratch '%s'", s->mount_base);
         return -1;
+    }
+    static const char *const fixed[] = {"/proc", "/dev", "/tmp"};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+        if (precreate(s, upper, fixed[i], 1) < 0) {
+            flint_error_set(err, FLINT_STAGE_MOUNT_ROOTFS, errno, "mountpoint '%s' in the upper dir", fixed[i]);
+            return -1;
+        }
+    for (int i = 0; i < s->nbinds; i++) {
+        struct stat st;
+        if (stat(s->binds[i].source, &st) < 0) continue; /* reported by mount_binds */
+        if (precreate(s, upper, s->binds[i].target, S_ISDIR(st.st_mode)) < 0) {
+            flint_error_set(err, FLINT_STAGE_MOUNT_BIND, errno, "mountpoint '%s' in the upper dir", s->binds[i].target);
+            return -1;
+        }
     }
     /* overlayfs wants lowerdir top-most first; the spec lists layers bottom to top. */
     int n = snprintf(opts, sizeof opts, "lowerdir=");
@@ -180,6 +236,19 @@ static int mount_tmp(const struct sandbox_spec *s, const char *root, flint_error
     return 0;
 }
 
+/* The flags of the mount under p that a user namespace may not clear (the kernel locks them on
+ * mounts it copied from the host): a read-only remount must repeat them or fail with EPERM. */
+static unsigned long locked_flags(const char *p) {
+    struct statvfs sv;
+    unsigned long f = 0;
+    if (statvfs(p, &sv) < 0) return 0;
+    if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+    if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+    if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+    if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
+    return f;
+}
+
 static int mount_binds(const struct sandbox_spec *s, const char *root, flint_error *err) {
     for (int i = 0; i < s->nbinds; i++) {
         const struct bind_spec *b = &s->binds[i];
@@ -195,7 +264,7 @@ static int mount_binds(const struct sandbox_spec *s, const char *root, flint_err
             flint_error_set(err, FLINT_STAGE_MOUNT_BIND, errno, "bind '%s' on '%s'", b->source, b->target);
             return -1;
         }
-        if (b->readonly && mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
+        if (b->readonly && mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | locked_flags(p), NULL) < 0) {
             flint_error_set(err, FLINT_STAGE_MOUNT_BIND, errno, "remount '%s' read-only", b->target);
             return -1;
         }

@@ -11,14 +11,17 @@
 #include <sys/stat.h>
 
 static char layer[256], base[256], top[64];
+static const char *top_extra = ""; /* extra members of the top-level spec (e.g. "userns") */
 
 static void make_layer(void) {
     char dir[] = "/tmp/flint-ctest-XXXXXX";
     if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
     snprintf(top, sizeof top, "%s", dir);
+    chmod(dir, 0755); /* the user-namespace runs are not host root: they need o+x on the way */
     snprintf(layer, sizeof layer, "%s/layer", dir);
     snprintf(base, sizeof base, "%s/mnt", dir);
     mkdir(layer, 0755);
+    mkdir(base, 0755);
     const char *links[][2] = {{"usr/bin", "bin"}, {"usr/lib", "lib"}, {"usr/lib64", "lib64"}, {"usr/sbin", "sbin"}};
     char p[512];
     for (int i = 0; i < 4; i++) {
@@ -62,11 +65,11 @@ static int run_with(const char *layers_json, const char *argv_json, const char *
                     char **out) {
     char spec[4096];
     snprintf(spec, sizeof spec,
-             "{\"init\":\"%s\",\"stdio\":\"%s\",\"stdin\":\"null\",\"sandbox\":{\"hostname\":\"sbx-test\","
+             "{%s\"init\":\"%s\",\"stdio\":\"%s\",\"stdin\":\"null\",\"sandbox\":{\"hostname\":\"sbx-test\","
              "\"layers\":%s,\"mount_base\":\"%s\",\"tmp_mb\":8,"
              "\"binds\":[{\"source\":\"/usr\",\"target\":\"/usr\"}],\"argv\":%s,"
              "\"env\":[\"PATH=/usr/bin:/bin\"]%s}}",
-             getenv("FLINT_INIT"), out ? "pipe" : "inherit", layers_json, base, argv_json, extra);
+             top_extra, getenv("FLINT_INIT"), out ? "pipe" : "inherit", layers_json, base, argv_json, extra);
     flint_spawn_result r;
     flint_error e;
     *status = "";
@@ -143,6 +146,23 @@ int main(int argc, char **argv) {
                    "grep -q ' /proc/sys proc ro,' /proc/self/mounts && echo masked\"]", "", &status, &ex, &out) == 0);
     if (!strstr(out, "masked")) fprintf(stderr, "masked: %s %s\n", out, status);
     CHECK(strstr(out, "masked") != NULL);
+
+    /* A user namespace: root inside is host 100000; /tmp and the scratch upper belong to it; the
+     * layers (host root's) show as nobody and stay readable; the filter and masks still apply. */
+    top_extra = "\"userns\":{\"host_id\":100000,\"size\":65536},";
+    CHECK(run_with(layers, "[\"/bin/sh\",\"-c\",\"id -u; cat /proc/self/uid_map /proc/self/gid_map; touch /tmp/f; stat -c %u /tmp/f /usr/bin; "
+                   "grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status; test -z \\\"$(cat /proc/keys)\\\" && echo masked\"]",
+                   "", &status, &ex, &out) == 0);
+    if (!strstr(out, "masked")) fprintf(stderr, "userns: %s %s\n", out, status);
+    CHECK(!strncmp(out, "0\n", 2) && strstr(out, "0     100000      65536") && strstr(out, "\n0\n65534\n") &&
+          strstr(out, "Seccomp:\t2") && strstr(out, "masked"));
+    CHECK(run_with(layers, probe, ",\"uid\":993,\"gid\":993", &status, &ex, &out) == 0);
+    CHECK(strstr(out, "mount:1 unshare:1 setns:1 keyctl:1 getpid:0 uname:0") != NULL);
+    flint_spawn_result ur;
+    flint_error ue;
+    CHECK(flint_spawn("{\"init\":\"/bin/true\",\"userns\":{\"host_id\":0,\"size\":1},\"sandbox\":{}}", &ur, &ue) == -1 &&
+          ue.stage == FLINT_STAGE_SPEC);
+    top_extra = "";
 
     /* A missing command is reported by stage and errno, and the sandbox exits 127. */
     CHECK(run(layers, "[\"/nonexistent\"]", &status, &ex) == 0);

@@ -20,7 +20,7 @@ public record Isolation(Seccomp seccomp, List<String> seccompDeny, List<String> 
         boolean userns) {
 
     /** Every layer on. */
-    public static final Isolation DEFAULT = new Isolation(Seccomp.DEFAULT, List.of(), null, false, false);
+    public static final Isolation DEFAULT = new Isolation(Seccomp.DEFAULT, List.of(), null, false, true);
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,64}");
     private static final Pattern CAP = Pattern.compile("(?i)(cap_)?[a-z_]{1,32}");
@@ -80,7 +80,7 @@ public record Isolation(Seccomp seccomp, List<String> seccompDeny, List<String> 
         if (hostNetwork) {
             out.add("the sandbox shares the host's network namespace: every interface and the host's loopback (--network host)");
         }
-        if (false && !userns) { // TODO(step 3): the user namespace becomes the default
+        if (!userns) {
             out.add("no user namespace: root inside is root on the host, uids are the host's (--no-userns)");
         }
         return out;
