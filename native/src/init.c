@@ -162,7 +162,9 @@ int main(void) {
     js = NULL;
     phase_end(&clock, FLINT_STAGE_SPEC);
 
-    if (build_root(&spec, &clock, &err) < 0) goto fail;
+    int built = build_root(&spec, &clock, &err);
+    close_bind_fds(&spec);
+    if (built < 0) goto fail;
     if (sethostname(spec.hostname, strlen(spec.hostname)) < 0) {
         flint_error_set(&err, FLINT_STAGE_HOSTNAME, errno, "sethostname '%s'", spec.hostname);
         goto fail;

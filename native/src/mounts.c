@@ -43,6 +43,25 @@ static int touch_p(const char *path) {
     return 0;
 }
 
+/* The bind source: spawn.c opened it as fd 5+i before flint-init started (as host uid 0, which a
+ * mapped root is not); else the path itself. */
+static const char *bind_source(const struct sandbox_spec *s, int i, char *buf, size_t cap) {
+    struct stat fd_st, path_st;
+    int fd = 5 + i;
+    int by_path = stat(s->binds[i].source, &path_st);
+    int path_err = errno;
+    if (fstat(fd, &fd_st) == 0 && (by_path < 0 ? path_err == EACCES
+                                               : fd_st.st_dev == path_st.st_dev && fd_st.st_ino == path_st.st_ino)) {
+        snprintf(buf, cap, "/proc/self/fd/%d", fd);
+        return buf;
+    }
+    return s->binds[i].source;
+}
+
+void close_bind_fds(const struct sandbox_spec *s) {
+    for (int i = 0; i < s->nbinds; i++) close(5 + i);
+}
+
 /* The entry `rel` (no leading '/') in the top-most layer that has it: 0 and st filled, or -1. */
 static int lower_lstat(const struct sandbox_spec *s, const char *rel, struct stat *st) {
     char p[PATH_CAP];
@@ -114,7 +133,8 @@ static int mount_scratch_and_overlay(const struct sandbox_spec *s, const char *r
         }
     for (int i = 0; i < s->nbinds; i++) {
         struct stat st;
-        if (stat(s->binds[i].source, &st) < 0) continue; /* reported by mount_binds */
+        char fdpath[64];
+        if (stat(bind_source(s, i, fdpath, sizeof fdpath), &st) < 0) continue; /* reported by mount_binds */
         if (precreate(s, upper, s->binds[i].target, S_ISDIR(st.st_mode)) < 0) {
             flint_error_set(err, FLINT_STAGE_MOUNT_BIND, errno, "mountpoint '%s' in the upper dir", s->binds[i].target);
             return -1;
@@ -252,15 +272,16 @@ static unsigned long locked_flags(const char *p) {
 static int mount_binds(const struct sandbox_spec *s, const char *root, flint_error *err) {
     for (int i = 0; i < s->nbinds; i++) {
         const struct bind_spec *b = &s->binds[i];
-        char p[PATH_CAP];
+        char p[PATH_CAP], fdpath[64];
         struct stat st;
+        const char *src = bind_source(s, i, fdpath, sizeof fdpath);
         snprintf(p, sizeof p, "%s%s", root, b->target);
-        if (stat(b->source, &st) < 0) {
+        if (stat(src, &st) < 0) {
             flint_error_set(err, FLINT_STAGE_MOUNT_BIND, errno, "bind source '%s'", b->source);
             return -1;
         }
         if ((S_ISDIR(st.st_mode) ? mkdir_p(p, 0755) : touch_p(p)) < 0 ||
-            mount(b->source, p, NULL, MS_BIND | MS_REC, NULL) < 0) {
+            mount(src, p, NULL, MS_BIND | MS_REC, NULL) < 0) {
             flint_error_set(err, FLINT_STAGE_MOUNT_BIND, errno, "bind '%s' on '%s'", b->source, b->target);
             return -1;
         }

@@ -13,6 +13,7 @@
  *     write /proc/PID/{uid,gid}_map "0 BASE N",        then setresgid/setgroups(0)/setresuid 0]
  *     then "g" on the go pipe ───────────────────►  write "0" to each cgroup.procs (join)
  *                                                   unshare(CLONE_NEWCGROUP): its root = that cgroup
+ *                                                   bind sources → O_PATH fds 5.. (as host uid 0)
  *                                                   fds → 0,1,2 (stdio) 3 (spec) 4 (status);
  *                                                   everything else close-on-exec
  *                                                   empty signal mask; execveat(flint-init)
@@ -55,6 +56,7 @@
 #define MAX_TOKENS 4096
 #define CHILD_STACK (64 * 1024)
 #define HIGH_FD 512 /* sources are first moved above the fixed targets 0..4 */
+#define MAX_BIND_FDS 32 /* = MAX_BINDS in spec.h: bind sources as O_PATH fds 5.. */
 
 /* What the child writes to the fail pipe when a step fails; EOF means exec succeeded. */
 struct fail_record {
@@ -73,11 +75,13 @@ struct child_args {
     int ncg;
     int new_cgroupns;
     int src[5]; /* sources for fds 0..4, -1 = leave as is */
+    char **bind_src; /* opened O_PATH at fds 5.. for flint-init (NULL-terminated) */
     int fail_w;
 };
 
 struct spawn_plan {
     char *init_path;
+    char **bind_sources;
     long long map_host_id; /* user namespace: inside 0..map_size-1 → host map_host_id.. */
     long long map_size;    /* 0 = no user namespace */
     char **cgroup_paths;
@@ -118,6 +122,17 @@ static int child_main(void *arg) {
         r = RAW1(SYS_unshare, CLONE_NEWCGROUP);
         if (r < 0) child_fail(a, FLINT_STAGE_CLONE, r, -1);
     }
+    /* Bind sources, opened while this process is still host uid 0 (the owner of directories a
+     * mapped root could not search, e.g. a 0700 state dir) and already in the new mount
+     * namespace (so flint-init may bind them through /proc/self/fd/N). */
+    int bind_fds[MAX_BIND_FDS];
+    int nbind = 0;
+    for (char **b = a->bind_src; b && *b && nbind < MAX_BIND_FDS; b++, nbind++) {
+        r = RAW4(SYS_openat, AT_FDCWD, *b, O_PATH | O_CLOEXEC, 0);
+        if (r < 0) r = RAW4(SYS_openat, AT_FDCWD, "/dev/null", O_PATH | O_CLOEXEC, 0); /* flint-init reports it */
+        if (r < 0) child_fail(a, FLINT_STAGE_IO, r, nbind);
+        bind_fds[nbind] = (int)r;
+    }
     if (a->userns) {
         /* Still host uid 0 (unmapped inside) until here: become 0 of the new namespace, i.e.
          * the range's first host id, with no supplementary groups (host root's would stay). */
@@ -137,13 +152,22 @@ static int child_main(void *arg) {
         if (r < 0) child_fail(a, FLINT_STAGE_IO, r, i);
         moved[i] = (int)r;
     }
+    for (int i = 0; i < nbind; i++) {
+        r = RAW3(SYS_fcntl, bind_fds[i], F_DUPFD_CLOEXEC, HIGH_FD);
+        if (r < 0) child_fail(a, FLINT_STAGE_IO, r, 5 + i);
+        bind_fds[i] = (int)r;
+    }
     for (int i = 0; i < 5; i++) {
         if (moved[i] < 0) continue;
         r = RAW3(SYS_dup3, moved[i], i, 0); /* the copy at i is inherited by flint-init */
         if (r < 0) child_fail(a, FLINT_STAGE_IO, r, i);
     }
+    for (int i = 0; i < nbind; i++) {
+        r = RAW3(SYS_dup3, bind_fds[i], 5 + i, 0);
+        if (r < 0) child_fail(a, FLINT_STAGE_IO, r, 5 + i);
+    }
     /* JVM fds are not all close-on-exec; marking keeps the fail pipe usable until exec. */
-    r = RAW3(SYS_close_range, 5, ~0U, CLOSE_RANGE_CLOEXEC);
+    r = RAW3(SYS_close_range, 5 + nbind, ~0U, CLOSE_RANGE_CLOEXEC);
     if (r < 0) child_fail(a, FLINT_STAGE_IO, r, -1);
     unsigned long empty = 0;
     RAW4(SYS_rt_sigprocmask, SIG_SETMASK, &empty, 0, 8);
@@ -231,6 +255,17 @@ static int parse_plan(const char *js, fj_tok *t, struct spawn_plan *p, flint_err
     }
     p->sandbox_json = js + t[i].start;
     p->sandbox_len = t[i].end - t[i].start;
+    int binds = fj_get(js, t, i, "binds");
+    if (binds >= 0 && t[binds].type == FJ_ARRAY && t[binds].size <= MAX_BIND_FDS) {
+        if (!(p->bind_sources = calloc((size_t)t[binds].size + 1, sizeof *p->bind_sources))) {
+            flint_error_set(err, FLINT_STAGE_SPEC, ENOMEM, "bind list");
+            return -1;
+        }
+        for (int k = 0; k < t[binds].size; k++) {
+            int src = fj_get(js, t, fj_elem(t, binds, k), "source");
+            if (src < 0 || !(p->bind_sources[k] = fj_strdup(js, &t[src]))) break; /* flint-init reports it */
+        }
+    }
     return 0;
 }
 
@@ -355,6 +390,7 @@ static int write_id_maps(int pid, const struct spawn_plan *p, flint_error *err) 
 static void plan_free(struct spawn_plan *p) {
     free(p->init_path);
     fj_strv_free(p->cgroup_paths);
+    fj_strv_free(p->bind_sources);
 }
 
 int flint_spawn(const char *spec_json, flint_spawn_result *out, flint_error *err) {
@@ -382,6 +418,7 @@ int flint_spawn(const char *spec_json, flint_spawn_result *out, flint_error *err
         .new_cgroupns = plan.new_cgroupns,
         .src = {plan.stdin_mode ? f.in[0] : -1, plan.pipe_stdio ? f.out[1] : -1,
                 plan.pipe_stdio ? f.errp[1] : -1, f.spec_fd, f.status[1]},
+        .bind_src = plan.bind_sources,
         .fail_w = f.fail[1],
     };
     memcpy(a.cg_fds, f.cg, sizeof a.cg_fds);

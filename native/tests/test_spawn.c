@@ -67,9 +67,10 @@ static int run_with(const char *layers_json, const char *argv_json, const char *
     snprintf(spec, sizeof spec,
              "{%s\"init\":\"%s\",\"stdio\":\"%s\",\"stdin\":\"null\",\"sandbox\":{\"hostname\":\"sbx-test\","
              "\"layers\":%s,\"mount_base\":\"%s\",\"tmp_mb\":8,"
-             "\"binds\":[{\"source\":\"/usr\",\"target\":\"/usr\"}],\"argv\":%s,"
+             "%s\"argv\":%s,"
              "\"env\":[\"PATH=/usr/bin:/bin\"]%s}}",
-             top_extra, getenv("FLINT_INIT"), out ? "pipe" : "inherit", layers_json, base, argv_json, extra);
+             top_extra, getenv("FLINT_INIT"), out ? "pipe" : "inherit", layers_json, base,
+             strstr(extra, "\"binds\"") ? "" : "\"binds\":[{\"source\":\"/usr\",\"target\":\"/usr\"}],", argv_json, extra);
     flint_spawn_result r;
     flint_error e;
     *status = "";
@@ -158,6 +159,21 @@ int main(int argc, char **argv) {
           strstr(out, "Seccomp:\t2") && strstr(out, "masked"));
     CHECK(run_with(layers, probe, ",\"uid\":993,\"gid\":993", &status, &ex, &out) == 0);
     CHECK(strstr(out, "mount:1 unshare:1 setns:1 keyctl:1 getpid:0 uname:0") != NULL);
+    /* A bind source under a 0700 host-root dir (a private state dir): spawn.c opens it as host
+     * root, so the mapped root still binds it; the command (uid 993) reads the code through it. */
+    char priv[300], code[320], extra[700];
+    snprintf(priv, sizeof priv, "%s/private", top);
+    snprintf(code, sizeof code, "%s/code", priv);
+    mkdir(priv, 0700);
+    mkdir(code, 0755);
+    snprintf(extra, sizeof extra, "%s/f", code);
+    FILE *cf = fopen(extra, "w");
+    if (cf) { fputs("code\n", cf); fclose(cf); }
+    snprintf(extra, sizeof extra, ",\"uid\":993,\"gid\":993,\"binds\":[{\"source\":\"/usr\",\"target\":\"/usr\"},"
+             "{\"source\":\"%s\",\"target\":\"/var/task\"}]", code);
+    CHECK(run_with(layers, "[\"/bin/cat\",\"/var/task/f\"]", extra, &status, &ex, &out) == 0);
+    if (strcmp(out, "code\n")) fprintf(stderr, "private bind: %s %s\n", out, status);
+    CHECK(!strcmp(out, "code\n"));
     flint_spawn_result ur;
     flint_error ue;
     CHECK(flint_spawn("{\"init\":\"/bin/true\",\"userns\":{\"host_id\":0,\"size\":1},\"sandbox\":{}}", &ur, &ue) == -1 &&
