@@ -4,7 +4,8 @@
  *   supervisor (JVM) ──clone+exec──► flint-init (PID 1, root in the sandbox's namespaces)
  *     fd 3: sandbox spec (memfd)       │ build the root: overlay, /proc, /dev, /tmp, binds,
  *     fd 4: status pipe ◄──────────────┤   pivot_root, read-only /; hostname; lo up; proxy
- *                                       │ fork ──► command (uid/gid from the spec, execvpe)
+ *                                       │ fork ──► command: caps, uid/gid, cwd, no_new_privs,
+ *                                       │            seccomp (last), execvpe
  *                                       │            exec failure → errno on a CLOEXEC pipe
  *     {"ready":true,...} or {"stage":..}◄┤ then: reap every child, forward signals to the
  *     EOF on fd 4                        │ command, relay 127.0.0.1:PORT ⇄ the api socket
@@ -15,6 +16,7 @@
 #include "mounts.h"
 #include "net.h"
 #include "proxy.h"
+#include "seccomp.h"
 #include "security.h"
 #include "spec.h"
 #include "status.h"
@@ -52,18 +54,28 @@ static char *read_spec(size_t *len, flint_error *err) {
     return buf;
 }
 
-/* In the forked command: drop to the spec's user and exec. Failure → errno on fail_w. */
-static void exec_command(const struct sandbox_spec *s, const sigset_t *oldmask, int fail_w) {
+/* The command's seccomp program, built by PID 1 before the fork. */
+struct filter {
+    struct sock_filter insns[SECCOMP_MAX_INSNS];
+    int n;
+};
+
+/* In the forked command: capabilities, user, cwd, no_new_privs + seccomp (always last), exec.
+ * Failure → {stage, errno} on fail_w. */
+static void exec_command(const struct sandbox_spec *s, const struct filter *f, const sigset_t *oldmask, int fail_w) {
     int stage = FLINT_STAGE_CREDENTIALS;
     sigprocmask(SIG_SETMASK, oldmask, NULL);
     signal(SIGPIPE, SIG_DFL);
     flint_error ignored;
-    if (drop_capabilities(&ignored) < 0) goto fail;
+    if (drop_capabilities(s->caps, &ignored) < 0) goto fail;
     gid_t gid = (gid_t)s->gid;
     if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 || setresuid((uid_t)s->uid, (uid_t)s->uid, (uid_t)s->uid) < 0)
         goto fail;
     stage = FLINT_STAGE_EXEC;
     if (chdir(s->cwd) < 0) goto fail;
+    stage = FLINT_STAGE_SECCOMP;
+    if (seccomp_install(f->insns, f->n, &ignored) < 0) goto fail;
+    stage = FLINT_STAGE_EXEC;
     execvpe(s->argv[0], s->argv, s->env);
 fail:;
     int rec[2] = {stage, errno};
@@ -73,6 +85,14 @@ fail:;
 
 /* Fork the command; returns its pid after exec was confirmed, or -1 with err filled. */
 static pid_t start_command(const struct sandbox_spec *s, const sigset_t *oldmask, flint_error *err) {
+    static struct filter f;
+    f.n = 0;
+    if (s->seccomp_mode != SECCOMP_OFF &&
+        (f.n = seccomp_build(s->seccomp_deny, s->nseccomp_deny, s->seccomp_mode == SECCOMP_DEFAULT, f.insns,
+                             SECCOMP_MAX_INSNS)) < 0) {
+        flint_error_set(err, FLINT_STAGE_SECCOMP, E2BIG, "deny list of %d syscalls", s->nseccomp_deny);
+        return -1;
+    }
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0) { flint_error_set(err, FLINT_STAGE_EXEC, errno, "pipe"); return -1; }
     pid_t pid = fork();
@@ -80,7 +100,7 @@ static pid_t start_command(const struct sandbox_spec *s, const sigset_t *oldmask
     if (pid == 0) {
         close(p[0]);
         close(STATUS_FD);
-        exec_command(s, oldmask, p[1]);
+        exec_command(s, &f, oldmask, p[1]);
     }
     close(p[1]);
     int rec[2];
@@ -88,7 +108,9 @@ static pid_t start_command(const struct sandbox_spec *s, const sigset_t *oldmask
     do n = read(p[0], rec, sizeof rec); while (n < 0 && errno == EINTR);
     close(p[0]);
     if (n == (ssize_t)sizeof rec) {
-        if (rec[0] == FLINT_STAGE_CREDENTIALS)
+        if (rec[0] == FLINT_STAGE_SECCOMP)
+            flint_error_set(err, FLINT_STAGE_SECCOMP, rec[1], "install no_new_privs and the filter");
+        else if (rec[0] == FLINT_STAGE_CREDENTIALS)
             flint_error_set(err, FLINT_STAGE_CREDENTIALS, rec[1], "switch to uid %lld gid %lld", s->uid, s->gid);
         else
             flint_error_set(err, FLINT_STAGE_EXEC, rec[1], "exec '%s'", s->argv[0]);
@@ -140,13 +162,15 @@ int main(void) {
     js = NULL;
     phase_end(&clock, FLINT_STAGE_SPEC);
 
-    if (build_root(&spec, &clock, &err) < 0) goto fail;
+    int built = build_root(&spec, &clock, &err);
+    close_bind_fds(&spec);
+    if (built < 0) goto fail;
     if (sethostname(spec.hostname, strlen(spec.hostname)) < 0) {
         flint_error_set(&err, FLINT_STAGE_HOSTNAME, errno, "sethostname '%s'", spec.hostname);
         goto fail;
     }
     phase_end(&clock, FLINT_STAGE_HOSTNAME);
-    if (net_loopback_up(&err) < 0) goto fail;
+    if (!spec.host_network && net_loopback_up(&err) < 0) goto fail;
     phase_end(&clock, FLINT_STAGE_NETWORK);
     struct proxy *proxy = NULL;
     if (spec.proxy_port && !(proxy = proxy_open((int)spec.proxy_port, spec.proxy_socket, &err))) goto fail;

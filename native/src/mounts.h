@@ -10,4 +10,7 @@
  * Returns 0, or -1 with err naming the stage and the path. */
 int build_root(const struct sandbox_spec *s, struct phase_clock *c, flint_error *err);
 
+/* Close the bind sources' O_PATH fds (5..) that spawn.c passed; before anything else opens fds. */
+void close_bind_fds(const struct sandbox_spec *s);
+
 #endif

@@ -8,8 +8,12 @@
  *   pipes, stdio pipes, cgroup.procs fds, a stack
  *   block every signal (raw, so glibc's 32/33 too)
  *   clone(CLONE_VM|CLONE_VFORK|CLONE_PIDFD|NEW*) ─►  every handler back to SIG_DFL
- *     (suspended until the child execs or exits)    write "0" to each cgroup.procs (join)
+ *     (suspended until the child execs or exits)
+ *   with a user namespace: CLONE_NEWUSER, no VFORK;  [userns: wait for one byte on the go pipe,
+ *     write /proc/PID/{uid,gid}_map "0 BASE N",        then setresgid/setgroups(0)/setresuid 0]
+ *     then "g" on the go pipe ───────────────────►  write "0" to each cgroup.procs (join)
  *                                                   unshare(CLONE_NEWCGROUP): its root = that cgroup
+ *                                                   bind sources → O_PATH fds 5.. (as host uid 0)
  *                                                   fds → 0,1,2 (stdio) 3 (spec) 4 (status);
  *                                                   everything else close-on-exec
  *                                                   empty signal mask; execveat(flint-init)
@@ -29,6 +33,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -51,6 +56,7 @@
 #define MAX_TOKENS 4096
 #define CHILD_STACK (64 * 1024)
 #define HIGH_FD 512 /* sources are first moved above the fixed targets 0..4 */
+#define MAX_BIND_FDS 32 /* = MAX_BINDS in spec.h: bind sources as O_PATH fds 5.. */
 
 /* What the child writes to the fail pipe when a step fails; EOF means exec succeeded. */
 struct fail_record {
@@ -60,6 +66,8 @@ struct fail_record {
 };
 
 struct child_args {
+    int userns;   /* wait on go_r for the id maps, then become root of the new user namespace */
+    int go_r;
     int init_fd;
     char *const *argv;
     char *const *envp;
@@ -67,11 +75,15 @@ struct child_args {
     int ncg;
     int new_cgroupns;
     int src[5]; /* sources for fds 0..4, -1 = leave as is */
+    char **bind_src; /* opened O_PATH at fds 5.. for flint-init (NULL-terminated) */
     int fail_w;
 };
 
 struct spawn_plan {
     char *init_path;
+    char **bind_sources;
+    long long map_host_id; /* user namespace: inside 0..map_size-1 → host map_host_id.. */
+    long long map_size;    /* 0 = no user namespace */
     char **cgroup_paths;
     int ns_flags;
     int new_cgroupns;
@@ -96,6 +108,12 @@ static int child_main(void *arg) {
         RAW4(SYS_rt_sigaction, sig, &dfl, 0, 8); /* SIG_DFL is 0; bad numbers just fail */
     }
     long r;
+    if (a->userns) {
+        /* The parent writes uid_map/gid_map, then one byte; EOF means it gave up. */
+        char go;
+        do r = RAW3(SYS_read, a->go_r, &go, 1); while (r == -EINTR);
+        if (r != 1) child_fail(a, FLINT_STAGE_UID_MAP, r < 0 ? r : -EPIPE, -1);
+    }
     for (int i = 0; i < a->ncg; i++) {
         r = RAW3(SYS_write, a->cg_fds[i], "0", 1);
         if (r < 0) child_fail(a, FLINT_STAGE_CGROUP_ATTACH, r, i);
@@ -103,6 +121,24 @@ static int child_main(void *arg) {
     if (a->new_cgroupns) {
         r = RAW1(SYS_unshare, CLONE_NEWCGROUP);
         if (r < 0) child_fail(a, FLINT_STAGE_CLONE, r, -1);
+    }
+    /* Bind sources, opened while this process is still host uid 0 (the owner of directories a
+     * mapped root could not search, e.g. a 0700 state dir) and already in the new mount
+     * namespace (so flint-init may bind them through /proc/self/fd/N). */
+    int bind_fds[MAX_BIND_FDS];
+    int nbind = 0;
+    for (char **b = a->bind_src; b && *b && nbind < MAX_BIND_FDS; b++, nbind++) {
+        r = RAW4(SYS_openat, AT_FDCWD, *b, O_PATH | O_CLOEXEC, 0);
+        if (r < 0) r = RAW4(SYS_openat, AT_FDCWD, "/dev/null", O_PATH | O_CLOEXEC, 0); /* flint-init reports it */
+        if (r < 0) child_fail(a, FLINT_STAGE_IO, r, nbind);
+        bind_fds[nbind] = (int)r;
+    }
+    if (a->userns) {
+        /* Still host uid 0 (unmapped inside) until here: become 0 of the new namespace, i.e.
+         * the range's first host id, with no supplementary groups (host root's would stay). */
+        if ((r = RAW3(SYS_setresgid, 0, 0, 0)) < 0 || (r = RAW2(SYS_setgroups, 0, 0)) < 0 ||
+            (r = RAW3(SYS_setresuid, 0, 0, 0)) < 0)
+            child_fail(a, FLINT_STAGE_UID_MAP, r, -2);
     }
     /* Move every source (and flint-init's fd) above the targets first: a source may sit at
      * 0..4 and be overwritten by an earlier dup3 otherwise. */
@@ -116,13 +152,22 @@ static int child_main(void *arg) {
         if (r < 0) child_fail(a, FLINT_STAGE_IO, r, i);
         moved[i] = (int)r;
     }
+    for (int i = 0; i < nbind; i++) {
+        r = RAW3(SYS_fcntl, bind_fds[i], F_DUPFD_CLOEXEC, HIGH_FD);
+        if (r < 0) child_fail(a, FLINT_STAGE_IO, r, 5 + i);
+        bind_fds[i] = (int)r;
+    }
     for (int i = 0; i < 5; i++) {
         if (moved[i] < 0) continue;
         r = RAW3(SYS_dup3, moved[i], i, 0); /* the copy at i is inherited by flint-init */
         if (r < 0) child_fail(a, FLINT_STAGE_IO, r, i);
     }
+    for (int i = 0; i < nbind; i++) {
+        r = RAW3(SYS_dup3, bind_fds[i], 5 + i, 0);
+        if (r < 0) child_fail(a, FLINT_STAGE_IO, r, 5 + i);
+    }
     /* JVM fds are not all close-on-exec; marking keeps the fail pipe usable until exec. */
-    r = RAW3(SYS_close_range, 5, ~0U, CLOSE_RANGE_CLOEXEC);
+    r = RAW3(SYS_close_range, 5 + nbind, ~0U, CLOSE_RANGE_CLOEXEC);
     if (r < 0) child_fail(a, FLINT_STAGE_IO, r, -1);
     unsigned long empty = 0;
     RAW4(SYS_rt_sigprocmask, SIG_SETMASK, &empty, 0, 8);
@@ -182,6 +227,15 @@ static int parse_plan(const char *js, fj_tok *t, struct spawn_plan *p, flint_err
         return -1;
     }
     if (parse_namespaces(js, t, fj_get(js, t, 0, "namespaces"), p, err) < 0) return -1;
+    i = fj_get(js, t, 0, "userns");
+    if (i >= 0) {
+        int h = fj_get(js, t, i, "host_id"), sz = fj_get(js, t, i, "size");
+        if (h < 0 || sz < 0 || fj_int(js, &t[h], &p->map_host_id) < 0 || fj_int(js, &t[sz], &p->map_size) < 0 ||
+            p->map_host_id < 1 || p->map_size < 1 || p->map_size > 1LL << 30 || p->map_host_id + p->map_size > 1LL << 32) {
+            flint_error_set(err, FLINT_STAGE_SPEC, 0, "'userns' must be {\"host_id\": N >= 1, \"size\": M >= 1} within 32 bits");
+            return -1;
+        }
+    }
     i = fj_get(js, t, 0, "cgroup_procs");
     if (i >= 0) {
         if (t[i].size > MAX_CGROUPS || !(p->cgroup_paths = fj_strv(js, t, i))) {
@@ -201,6 +255,17 @@ static int parse_plan(const char *js, fj_tok *t, struct spawn_plan *p, flint_err
     }
     p->sandbox_json = js + t[i].start;
     p->sandbox_len = t[i].end - t[i].start;
+    int binds = fj_get(js, t, i, "binds");
+    if (binds >= 0 && t[binds].type == FJ_ARRAY && t[binds].size <= MAX_BIND_FDS) {
+        if (!(p->bind_sources = calloc((size_t)t[binds].size + 1, sizeof *p->bind_sources))) {
+            flint_error_set(err, FLINT_STAGE_SPEC, ENOMEM, "bind list");
+            return -1;
+        }
+        for (int k = 0; k < t[binds].size; k++) {
+            int src = fj_get(js, t, fj_elem(t, binds, k), "source");
+            if (src < 0 || !(p->bind_sources[k] = fj_strdup(js, &t[src]))) break; /* flint-init reports it */
+        }
+    }
     return 0;
 }
 
@@ -228,7 +293,7 @@ static int write_all(int fd, const char *buf, size_t len) {
 
 /* Parent-side descriptors for one spawn; every one is closed on every path. */
 struct spawn_fds {
-    int init_fd, spec_fd, status[2], fail[2], out[2], errp[2], in[2];
+    int init_fd, spec_fd, status[2], fail[2], out[2], errp[2], in[2], go[2];
     int cg[MAX_CGROUPS];
     int ncg;
 };
@@ -242,7 +307,7 @@ static void fds_close_all(struct spawn_fds *f) {
     close_fd(&f->init_fd); close_fd(&f->spec_fd);
     for (int k = 0; k < 2; k++) {
         close_fd(&f->status[k]); close_fd(&f->fail[k]); close_fd(&f->out[k]);
-        close_fd(&f->errp[k]); close_fd(&f->in[k]);
+        close_fd(&f->errp[k]); close_fd(&f->in[k]); close_fd(&f->go[k]);
     }
     for (int k = 0; k < f->ncg; k++) close_fd(&f->cg[k]);
 }
@@ -261,7 +326,7 @@ static int open_resources(const struct spawn_plan *p, struct spawn_fds *f, flint
     }
     if (pipe2(f->status, O_CLOEXEC) < 0 || pipe2(f->fail, O_CLOEXEC) < 0 ||
         (p->pipe_stdio && (pipe2(f->out, O_CLOEXEC) < 0 || pipe2(f->errp, O_CLOEXEC) < 0)) ||
-        (p->stdin_mode == 2 && pipe2(f->in, O_CLOEXEC) < 0)) {
+        (p->stdin_mode == 2 && pipe2(f->in, O_CLOEXEC) < 0) || (p->map_size && pipe2(f->go, O_CLOEXEC) < 0)) {
         flint_error_set(err, FLINT_STAGE_IO, errno, "pipe");
         return -1;
     }
@@ -292,15 +357,40 @@ static void describe_child_failure(const struct spawn_plan *p, const struct fail
     case FLINT_STAGE_CLONE:
         flint_error_set(err, FLINT_STAGE_CLONE, r->err, "unshare the cgroup namespace");
         break;
+    case FLINT_STAGE_UID_MAP:
+        flint_error_set(err, FLINT_STAGE_UID_MAP, r->err, r->detail == -2 ? "become root of the user namespace"
+                                                                          : "wait for the id maps");
+        break;
     default:
         flint_error_set(err, (flint_stage)r->stage, r->err, "prepare file descriptors (fd %d)", r->detail);
         break;
     }
 }
 
+/* "0 host_id size" into /proc/pid/{uid,gid}_map. setgroups stays allowed: the writer is host
+ * root, and the child needs setgroups(0) to shed root's supplementary groups. */
+static int write_id_maps(int pid, const struct spawn_plan *p, flint_error *err) {
+    char path[64], map[64];
+    int len = snprintf(map, sizeof map, "0 %lld %lld\n", p->map_host_id, p->map_size);
+    const char *const files[] = {"uid_map", "gid_map"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "/proc/%d/%s", pid, files[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, map, (size_t)len) != len) {
+            flint_error_set(err, FLINT_STAGE_UID_MAP, errno, "write '%s' (0 → host %lld, %lld ids)", path,
+                            p->map_host_id, p->map_size);
+            if (fd >= 0) close(fd);
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
+}
+
 static void plan_free(struct spawn_plan *p) {
     free(p->init_path);
     fj_strv_free(p->cgroup_paths);
+    fj_strv_free(p->bind_sources);
 }
 
 int flint_spawn(const char *spec_json, flint_spawn_result *out, flint_error *err) {
@@ -323,10 +413,12 @@ int flint_spawn(const char *spec_json, flint_spawn_result *out, flint_error *err
     char *const init_argv[] = {"flint-init", NULL};
     char *const init_envp[] = {NULL};
     struct child_args a = {
+        .userns = plan.map_size > 0, .go_r = f.go[0],
         .init_fd = f.init_fd, .argv = init_argv, .envp = init_envp, .ncg = f.ncg,
         .new_cgroupns = plan.new_cgroupns,
         .src = {plan.stdin_mode ? f.in[0] : -1, plan.pipe_stdio ? f.out[1] : -1,
                 plan.pipe_stdio ? f.errp[1] : -1, f.spec_fd, f.status[1]},
+        .bind_src = plan.bind_sources,
         .fail_w = f.fail[1],
     };
     memcpy(a.cg_fds, f.cg, sizeof a.cg_fds);
@@ -341,10 +433,14 @@ int flint_spawn(const char *spec_json, flint_spawn_result *out, flint_error *err
      * child's stack before it has reset the dispositions. */
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
     int pidfd = -1;
-    /* SAFETY: CLONE_VM|CLONE_VFORK — the child runs on its own stack and only uses raw
-     * syscalls until execveat; this thread stays suspended until then. */
-    int pid = clone(child_main, (char *)stack + CHILD_STACK,
-                    CLONE_VM | CLONE_VFORK | CLONE_PIDFD | plan.ns_flags | SIGCHLD, &a, &pidfd);
+    /* SAFETY: CLONE_VM — the child runs on its own stack and only uses raw syscalls until
+     * execveat. Without a user namespace CLONE_VFORK suspends this thread until then. With one,
+     * this thread must write the id maps while the child waits on the go pipe, so there is no
+     * VFORK: the stack and `a` stay valid because this thread does not leave flint_spawn before
+     * EOF on the fail pipe (exec) or reaping the child (failure). */
+    int userns = plan.map_size > 0;
+    int flags = CLONE_VM | CLONE_PIDFD | plan.ns_flags | SIGCHLD | (userns ? CLONE_NEWUSER : CLONE_VFORK);
+    int pid = clone(child_main, (char *)stack + CHILD_STACK, flags, &a, &pidfd);
     int clone_errno = errno;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
     if (pid < 0) {
@@ -352,6 +448,17 @@ int flint_spawn(const char *spec_json, flint_spawn_result *out, flint_error *err
         goto out;
     }
     close_fd(&f.fail[1]);
+    if (userns) {
+        int mapped = write_id_maps(pid, &plan, err) == 0 && write(f.go[1], "g", 1) == 1;
+        close_fd(&f.go[1]); /* EOF for a child still waiting: it gives up */
+        if (!mapped) {
+            if (!err->stage) flint_error_set(err, FLINT_STAGE_UID_MAP, errno, "release the child");
+            siginfo_t si;
+            syscall(SYS_waitid, P_PIDFD, pidfd, &si, WEXITED, NULL);
+            close(pidfd);
+            goto out;
+        }
+    }
     struct fail_record rec;
     ssize_t n;
     do n = read(f.fail[0], &rec, sizeof rec); while (n < 0 && errno == EINTR);

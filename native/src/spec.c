@@ -2,6 +2,8 @@
 #include "spec.h"
 #include "error.h"
 #include "json.h"
+#include "seccomp.h"
+#include "security.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,79 @@ static int parse_binds(const char *js, fj_tok *t, struct sandbox_spec *s, flint_
     return 0;
 }
 
+static int parse_names(const char *js, fj_tok *t, int arr, int (*lookup)(const char *), const char *what,
+                       int **out, int *nout, flint_error *err) {
+    *out = calloc((size_t)t[arr].size + 1, sizeof **out);
+    if (!*out) { flint_error_set(err, FLINT_STAGE_SPEC, 12, "%s list", what); return -1; }
+    for (int k = 0; k < t[arr].size; k++) {
+        char *name = fj_strdup(js, &t[fj_elem(t, arr, k)]);
+        int nr = name ? lookup(name) : -1;
+        if (nr < 0) {
+            flint_error_set(err, FLINT_STAGE_SPEC, 0, "unknown %s '%s'", what, name ? name : "(not a string)");
+            free(name);
+            return -1;
+        }
+        free(name);
+        (*out)[(*nout)++] = nr;
+    }
+    return 0;
+}
+
+/* "seccomp", "caps" and "network": the isolation layers that can be switched off. */
+static int parse_isolation(const char *js, fj_tok *t, struct sandbox_spec *s, flint_error *err) {
+    int i = fj_get(js, t, 0, "seccomp");
+    s->seccomp_mode = SECCOMP_DEFAULT;
+    if (i >= 0 && t[i].type == FJ_ARRAY) {
+        s->seccomp_mode = SECCOMP_LIST;
+        if (parse_names(js, t, i, seccomp_syscall_nr, "syscall", &s->seccomp_deny, &s->nseccomp_deny, err) < 0)
+            return -1;
+    } else if (i >= 0) {
+        char *m = fj_strdup(js, &t[i]);
+        int ok = m && (!strcmp(m, "default") || !strcmp(m, "off"));
+        if (ok && !strcmp(m, "off")) s->seccomp_mode = SECCOMP_OFF;
+        free(m);
+        if (!ok) {
+            flint_error_set(err, FLINT_STAGE_SPEC, 0, "'seccomp' must be \"default\", \"off\" or a list of syscall names");
+            return -1;
+        }
+    }
+    if (s->seccomp_mode == SECCOMP_DEFAULT) {
+        int n = 0;
+        while (seccomp_default_deny[n]) n++;
+        if (!(s->seccomp_deny = calloc((size_t)n + 1, sizeof *s->seccomp_deny))) return -1;
+        for (int k = 0; k < n; k++) {
+            int nr = seccomp_syscall_nr(seccomp_default_deny[k]);
+            if (nr >= 0) s->seccomp_deny[s->nseccomp_deny++] = nr; /* absent on this arch: nothing to deny */
+        }
+    }
+    i = fj_get(js, t, 0, "caps");
+    s->caps = s->uid == 0 ? CAPS_CONTAINER_DEFAULT : 0;
+    if (i >= 0) {
+        int *nrs = NULL, n = 0;
+        if (t[i].type != FJ_ARRAY) {
+            flint_error_set(err, FLINT_STAGE_SPEC, 0, "'caps' must be a list of capability names");
+            return -1;
+        }
+        int rc = parse_names(js, t, i, capability_nr, "capability", &nrs, &n, err);
+        s->caps = 0;
+        for (int k = 0; k < n; k++) s->caps |= 1ULL << nrs[k];
+        free(nrs);
+        if (rc < 0) return -1;
+    }
+    i = fj_get(js, t, 0, "network");
+    if (i >= 0) {
+        char *m = fj_strdup(js, &t[i]);
+        int ok = m && (!strcmp(m, "private") || !strcmp(m, "host"));
+        s->host_network = ok && !strcmp(m, "host");
+        free(m);
+        if (!ok) {
+            flint_error_set(err, FLINT_STAGE_SPEC, 0, "'network' must be \"private\" or \"host\"");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int spec_parse(const char *js, size_t len, struct sandbox_spec *s, flint_error *err) {
     memset(s, 0, sizeof *s);
     fj_tok *t = malloc(sizeof(fj_tok) * MAX_TOKENS);
@@ -103,6 +178,7 @@ int spec_parse(const char *js, size_t len, struct sandbox_spec *s, flint_error *
         (p >= 0 && (get_int(js, t, p, "port", &s->proxy_port, 9001, 1, 65535, err) < 0 ||
                     get_str(js, t, p, "socket", &s->proxy_socket, NULL, err) < 0)))
         goto out;
+    if (parse_isolation(js, t, s, err) < 0) goto out;
     if (ro < 0) { flint_error_set(err, FLINT_STAGE_SPEC, 0, "'readonly_root' must be a boolean"); goto out; }
     s->readonly_root = (int)ro;
     for (char **l = s->layers; *l; l++) {
@@ -131,5 +207,6 @@ void spec_free(struct sandbox_spec *s) {
     fj_strv_free(s->env);
     free(s->cwd);
     free(s->proxy_socket);
+    free(s->seccomp_deny);
     memset(s, 0, sizeof *s);
 }

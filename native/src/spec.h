@@ -3,7 +3,9 @@
  *  "mount_base":"/run/flint/mnt", "readonly_root":true,
  *  "binds":[{"source":"/host","target":"/in","readonly":true}],
  *  "argv":["cmd",...], "env":["K=V",...], "cwd":"/", "uid":0, "gid":0,
- *  "proxy":{"port":9001,"socket":"/run/flint/api.sock"}} */
+ *  "proxy":{"port":9001,"socket":"/run/flint/api.sock"},
+ *  "seccomp":"default"|"off"|["syscall",...], "caps":["chown",...] (absent: the container
+ *  default for uid 0, none for any other uid), "network":"private"|"host"} */
 #ifndef FLINT_SPEC_H
 #define FLINT_SPEC_H
 
@@ -32,7 +34,14 @@ struct sandbox_spec {
     long long uid, gid;
     long long proxy_port; /* 0 = no proxy */
     char *proxy_socket;
+    int seccomp_mode;       /* SECCOMP_OFF, SECCOMP_DEFAULT or SECCOMP_LIST */
+    int *seccomp_deny;      /* syscall numbers; the default list or the spec's */
+    int nseccomp_deny;
+    unsigned long long caps; /* bounding set of the command */
+    int host_network;       /* 1: no netns of its own, so no 'lo' to bring up */
 };
+
+enum { SECCOMP_OFF = 0, SECCOMP_DEFAULT = 1, SECCOMP_LIST = 2 };
 
 /* Parse; returns 0, or -1 with err filled (stage "spec"). */
 int spec_parse(const char *js, size_t len, struct sandbox_spec *s, flint_error *err);

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
             "Sandboxes from namespaces, cgroups and an overlay root filesystem; run as root (sudo)."
         },
         subcommands = {RunCommand.class, InvokeCommand.class, FunctionCommand.class, SandboxCommand.class,
-            ServeCommand.class, BenchCommand.class, ImageCommand.class, DlqCommand.class, DoctorCommand.class},
+            ServeCommand.class, BenchCommand.class, ProbeCommand.class, ImageCommand.class, DlqCommand.class,
+            DoctorCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -2,7 +2,10 @@ package dev.flint.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.flint.image.Image;
+import dev.flint.sandbox.Isolation;
 import dev.flint.sandbox.Sandbox;
 import dev.flint.sandbox.SandboxResult;
 import dev.flint.sandbox.SandboxSpec;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -59,6 +63,9 @@ final class SandboxRunCommand implements Callable<Integer> {
             description = "write a JSON record: exit code, signal, OOM, timeout, peak memory, CPU time, setup phases (µs)")
     Path resultFile;
 
+    @Mixin
+    IsolationOptions isolation = new IsolationOptions();
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments (after --)")
     List<String> command = new ArrayList<>();
 
@@ -76,7 +83,8 @@ final class SandboxRunCommand implements Callable<Integer> {
         // Validate the input before touching the host, so bad input is exit 2 even without root.
         b.memoryMb(memoryMb).timeout(timeout).hostname(hostname).tmpMb(tmpMb).env(env).user(ids[0], ids[1]);
         roBinds.forEach(v -> b.bind(SandboxSpec.BindMount.parseReadOnly(v)));
-        b.build();
+        Isolation iso = isolation.toIsolation();
+        b.isolation(iso).build();
 
         Host.requireRoot("flint sandbox run");
         Image img = Host.images().require(image);
@@ -87,7 +95,9 @@ final class SandboxRunCommand implements Callable<Integer> {
                 .user(ids[0], ids[1]).cwd(workdir(img))
                 .stdio(SandboxSpec.Stdio.INHERIT).stdin(SandboxSpec.StdinMode.INHERIT)
                 .binds(roBinds.stream().map(SandboxSpec.BindMount::parseReadOnly).toList())
+                .isolation(iso)
                 .build();
+        isolation.warn(iso);
         SandboxResult result;
         try (Sandbox sandbox = Host.launcher().launch(spec)) {
             result = sandbox.await();
@@ -142,5 +152,77 @@ final class SandboxRunCommand implements Callable<Integer> {
             Files.createDirectories(parent);
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(resultFile.toFile(), out);
+    }
+
+    /**
+     * The switches that weaken a sandbox's isolation for research; shared with {@code flint probe}.
+     * Each one that weakens the default prints one warning line to stderr.
+     */
+    static final class IsolationOptions {
+        @Option(names = "--seccomp", paramLabel = "off|default|FILE", defaultValue = "default",
+                description = "system call filter: the default deny list, off, or FILE: a JSON list of syscall names to deny")
+        String seccomp = "default";
+
+        @Option(names = "--caps", paramLabel = "KEEP",
+                description = "capabilities the command keeps: a comma list (chown,net_raw), 'none' or 'default'"
+                        + " (default: the container set for uid 0, none for other uids)")
+        String caps;
+
+        @Option(names = "--network", paramLabel = "private|host", defaultValue = "private",
+                description = "private: a network namespace with only lo (default); host: the host's network")
+        String network = "private";
+
+        @Option(names = "--no-userns", description = "no user namespace: uids inside are the host's uids")
+        boolean noUserns;
+
+        Isolation toIsolation() throws IOException {
+            Isolation iso = Isolation.DEFAULT;
+            switch (seccomp) {
+                case "default" -> { }
+                case "off" -> iso = iso.withSeccomp(Isolation.Seccomp.OFF, List.of());
+                default -> iso = iso.withSeccomp(Isolation.Seccomp.LIST, readDenyList(Path.of(seccomp)));
+            }
+            if (caps != null && !caps.equals("default")) {
+                iso = iso.withCaps(caps.equals("none") ? List.of()
+                        : List.of(caps.split(",")).stream().map(String::trim).filter(c -> !c.isEmpty()).toList());
+            }
+            iso = switch (network) {
+                case "private" -> iso;
+                case "host" -> iso.withHostNetwork(true);
+                default -> throw new IllegalArgumentException("--network must be 'private' or 'host', got '" + network + "'");
+            };
+            return iso.withUserns(!noUserns);
+        }
+
+        static List<String> readDenyList(Path file) throws IOException {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("--seccomp: '" + file + "' is neither off, default nor a readable file");
+            }
+            JsonNode node;
+            try {
+                node = new ObjectMapper().readTree(file.toFile());
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("--seccomp: '" + file + "' is not JSON: " + e.getOriginalMessage());
+            }
+            List<String> names = new ArrayList<>();
+            if (node != null && node.isArray()) {
+                for (JsonNode n : node) {
+                    if (!n.isTextual()) {
+                        names = null;
+                        break;
+                    }
+                    names.add(n.asText());
+                }
+            }
+            if (names == null || node == null || !node.isArray()) {
+                throw new IllegalArgumentException("--seccomp: '" + file + "' must hold a JSON list of syscall names, e.g. [\"mount\", \"ptrace\"]");
+            }
+            return names;
+        }
+
+        /** One "warning: ..." line on stderr per layer weaker than the default. */
+        void warn(Isolation iso) {
+            iso.weakenings().forEach(w -> System.err.println("warning: " + w));
+        }
     }
 }

@@ -39,6 +39,7 @@ public final class SandboxLauncher {
     private final Cgroups cgroups;
     private final Path mountBase;
     private final int hostCpus;
+    private final UidRanges uidRanges;
 
     /**
      * @param cgroups the host's cgroup hierarchy
@@ -49,11 +50,17 @@ public final class SandboxLauncher {
         this.cgroups = cgroups;
         this.mountBase = runDir.resolve("mnt");
         this.hostCpus = Runtime.getRuntime().availableProcessors();
+        this.uidRanges = new UidRanges(runDir);
         try {
             Files.createDirectories(mountBase);
         } catch (IOException e) {
             throw new SandboxException(Stage.MOUNT_ROOTFS, 0, "mount-rootfs: cannot create '" + mountBase + "': " + e);
         }
+    }
+
+    /** A helper program built beside flint-init (e.g. "flint-probe"). */
+    public static Path helperBinary(String name) {
+        return NativeLoader.nativeDir().resolve(name);
     }
 
     /** Removes cgroups left by supervisors that are no longer running; returns how many. */
@@ -104,7 +111,14 @@ public final class SandboxLauncher {
         long start = System.nanoTime();
         Map<String, Long> phases = new LinkedHashMap<>();
         CgroupLimits limits = CgroupLimits.forMemory(spec.memoryMb(), hostCpus);
-        Cgroup cgroup = cgroups.create(id, limits);
+        UidRanges.Range range = spec.isolation().userns() ? uidRanges.acquire() : null;
+        Cgroup cgroup;
+        try {
+            cgroup = cgroups.create(id, limits);
+        } catch (RuntimeException e) {
+            closeRange(range);
+            throw e;
+        }
         FlintSpawnResult r = new FlintSpawnResult();
         try {
             // Set-up runs unthrottled: at 128 MB the quota (1.4 ms per 20 ms) would otherwise stall
@@ -112,12 +126,13 @@ public final class SandboxLauncher {
             cgroup.setCpuQuota(0, limits.cpuPeriodUs());
             phases.put("cgroup", (System.nanoTime() - start) / 1000);
             FlintError err = new FlintError();
-            if (lib.flint_spawn(nativeSpec(spec, cgroup), r, err) < 0) {
+            if (lib.flint_spawn(nativeSpec(spec, cgroup, range), r, err) < 0) {
                 Stage stage = Stage.ofNative(err.stage);
                 throw new SandboxException(stage, err.err, err.messageText(), lib.flint_stage_hint(err.stage, err.err));
             }
         } catch (RuntimeException e) {
             cgroup.close();
+            closeRange(range);
             throw e;
         }
         phases.put("clone", r.cloneNs / 1000);
@@ -132,7 +147,10 @@ public final class SandboxLauncher {
         }
         phases.putAll(report.phasesMicros());
         Sandbox sandbox = new Sandbox(lib, id, r.pid, r.pidfd, cgroup, limits, out, err, in, phases, start,
-                spec.timeout(), LIVE::remove);
+                spec.timeout(), s -> {
+                    LIVE.remove(s);
+                    closeRange(range);
+                });
         LIVE.add(sandbox);
         if (!report.ready()) {
             sandbox.close();
@@ -149,12 +167,24 @@ public final class SandboxLauncher {
         return sandbox;
     }
 
-    private String nativeSpec(SandboxSpec spec, Cgroup cgroup) {
+    private static void closeRange(UidRanges.Range range) {
+        if (range != null) {
+            range.close();
+        }
+    }
+
+    private String nativeSpec(SandboxSpec spec, Cgroup cgroup, UidRanges.Range range) {
         ObjectNode root = JSON.createObjectNode();
         root.put("init", NativeLoader.initBinary().toString());
+        if (range != null) {
+            root.putObject("userns").put("host_id", range.hostId()).put("size", UidRanges.SIZE);
+        }
         ArrayNode ns = root.putArray("namespaces");
+        Isolation iso = spec.isolation();
         for (String n : List.of("pid", "mount", "uts", "ipc", "net", "cgroup")) {
-            ns.add(n);
+            if (!(n.equals("net") && iso.hostNetwork())) {
+                ns.add(n);
+            }
         }
         ArrayNode procs = root.putArray("cgroup_procs");
         cgroup.procsFiles().forEach(p -> procs.add(p.toString()));
@@ -182,6 +212,15 @@ public final class SandboxLauncher {
         sb.put("cwd", spec.cwd());
         sb.put("uid", spec.uid());
         sb.put("gid", spec.gid());
+        switch (iso.seccomp()) {
+            case OFF -> sb.put("seccomp", "off");
+            case DEFAULT -> sb.put("seccomp", "default");
+            case LIST -> iso.seccompDeny().forEach(sb.putArray("seccomp")::add);
+        }
+        if (iso.caps() != null) {
+            iso.caps().forEach(sb.putArray("caps")::add);
+        }
+        sb.put("network", iso.hostNetwork() ? "host" : "private");
         if (spec.proxy() != null) {
             sb.putObject("proxy").put("port", spec.proxy().port()).put("socket", spec.proxy().socketPath());
         }

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param proxy Runtime API relay inside the sandbox, or null
  * @param deferCpuLimit leave the CPU quota off after set-up until {@link Sandbox#applyCpuLimit()}
  *     (a Lambda env applies it when Init ends)
+ * @param isolation the isolation layers (all on by default)
  */
 public record SandboxSpec(
         List<Path> layers,
@@ -37,7 +38,8 @@ public record SandboxSpec(
         StdinMode stdin,
         RuntimeApiProxy proxy,
         boolean readonlyRoot,
-        boolean deferCpuLimit) {
+        boolean deferCpuLimit,
+        Isolation isolation) {
 
     public static final int MIN_MEMORY_MB = 128;
     public static final int MAX_MEMORY_MB = 3008;
@@ -82,6 +84,7 @@ public record SandboxSpec(
         binds = List.copyOf(Objects.requireNonNull(binds, "binds"));
         Objects.requireNonNull(stdio, "stdio");
         Objects.requireNonNull(stdin, "stdin");
+        Objects.requireNonNull(isolation, "isolation");
         if (layers.isEmpty()) {
             throw new InvalidSpecException("an image needs at least one layer");
         }
@@ -143,6 +146,7 @@ public record SandboxSpec(
         private RuntimeApiProxy proxy;
         private boolean readonlyRoot = true;
         private boolean deferCpuLimit;
+        private Isolation isolation = Isolation.DEFAULT;
 
         private Builder(List<Path> layers, List<String> argv) {
             this.layers = layers;
@@ -164,10 +168,11 @@ public record SandboxSpec(
         public Builder proxy(RuntimeApiProxy v) { proxy = v; return this; }
         public Builder readonlyRoot(boolean v) { readonlyRoot = v; return this; }
         public Builder deferCpuLimit(boolean v) { deferCpuLimit = v; return this; }
+        public Builder isolation(Isolation v) { isolation = v; return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(layers, argv, env, cwd, hostname, memoryMb, timeout, tmpMb, binds, uid, gid,
-                    stdio, stdin, proxy, readonlyRoot, deferCpuLimit);
+                    stdio, stdin, proxy, readonlyRoot, deferCpuLimit, isolation);
         }
     }
 }

@@ -42,6 +42,20 @@ class FlintCliTest {
     }
 
     @Test
+    void aSeccompFileMustBeAJsonListOfNames(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path notList = java.nio.file.Files.writeString(dir.resolve("a.json"), "{\"mount\":1}");
+        Run r = run("sandbox", "run", "--seccomp", notList.toString(), "--", "true");
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("must hold a JSON list of syscall names"), r::toString);
+        Run missing = run("sandbox", "run", "--seccomp", dir.resolve("nope").toString(), "--", "true");
+        assertEquals(2, missing.code(), missing::toString);
+        assertTrue(missing.err().contains("is neither off, default nor a readable file"), missing::toString);
+        Run net = run("sandbox", "run", "--network", "bridge", "--", "true");
+        assertEquals(2, net.code(), net::toString);
+        assertTrue(net.err().contains("--network must be 'private' or 'host'"), net::toString);
+    }
+
+    @Test
     void memoryBelowTheRangeExits2NamingTheRange() {
         Run r = run("sandbox", "run", "--memory", "99", "--", "true");
         assertEquals(ExitCodes.INVALID_INPUT, r.code(), r::toString);
