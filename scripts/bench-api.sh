@@ -37,15 +37,6 @@ CP="$REPO/target/classes:$(cat "$CP_FILE")"
 TMP=$(mktemp -d /tmp/flint-api-bench.XXXXXX)
 RUN=/run/flint-apibench-$$
 mkdir -p "$TMP/state" "$RUN"
-# flint serve reads images from STATE/images, and a store takes only layers under its own root
-# (checked lexically): a view of the host's store with layers/ linked and image.json re-rooted
-mkdir -p "$TMP/state/images"
-ln -s "$IMAGES_DIR/layers" "$TMP/state/images/layers"
-for img in "$IMAGES_DIR"/*/image.json; do
-  name=$(basename "$(dirname "$img")")
-  mkdir -p "$TMP/state/images/$name"
-  sed "s|$IMAGES_DIR/layers/|$TMP/state/images/layers/|g" "$img" >"$TMP/state/images/$name/image.json"
-done
 DAEMON_PID=
 cleanup() {
   if [[ -n $DAEMON_PID ]]; then kill -TERM "$DAEMON_PID" 2>/dev/null || true; wait "$DAEMON_PID" 2>/dev/null || true; fi
@@ -54,7 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-JAVA_TOOL_OPTIONS="-Dflint.state.dir=$TMP/state -Dflint.run.dir=$RUN" \
+JAVA_TOOL_OPTIONS="-Dflint.state.dir=$TMP/state -Dflint.run.dir=$RUN -Dflint.images.dir=$IMAGES_DIR" \
   "$REPO/scripts/flint" serve --port 0 >"$TMP/serve.log" 2>&1 &
 DAEMON_PID=$!
 for _ in $(seq 1 300); do

@@ -188,7 +188,8 @@ class ServeAsyncIT {
     private int serve(Path state, Path run, Path stderr) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(ServeFixture.HOME.resolve("scripts/flint").toString(), "serve",
                 "--port", "0", "--keep-alive", "60");
-        pb.environment().put("JAVA_TOOL_OPTIONS", "-Dflint.state.dir=" + state + " -Dflint.run.dir=" + run);
+        pb.environment().put("JAVA_TOOL_OPTIONS", "-Dflint.state.dir=" + state + " -Dflint.run.dir=" + run
+                + " -Dflint.images.dir=" + SandboxTestHost.IMAGES);
         pb.redirectErrorStream(true).redirectOutput(stderr.toFile());
         Process p = pb.start();
         children.add(p);
@@ -219,7 +220,6 @@ class ServeAsyncIT {
     @Test
     void noAcceptedEventIsLostWhenTheDaemonIsKilledAndRestarted() throws Exception {
         Path state = Files.createDirectories(tmp.resolve("state"));
-        imageView(SandboxTestHost.IMAGES, state.resolve("images"));
         Path run = Files.createDirectories(Path.of("/run", "flint-" + SandboxTestHost.RUN_ID));
         Path log1 = tmp.resolve("serve-1.log");
         Path log2 = tmp.resolve("serve-2.log");
@@ -313,26 +313,6 @@ class ServeAsyncIT {
         } finally {
             children.forEach(Process::destroyForcibly);
             deleteTree(run);
-        }
-    }
-
-    /**
-     * The host's image store seen from another state dir ({@code flint serve} reads images from
-     * STATE/images, and a store refuses layers outside its own root, checked lexically): layers/
-     * is a symlink to the host's layers, each image.json a copy with its layer paths re-rooted.
-     */
-    static void imageView(Path host, Path view) throws IOException {
-        Files.createDirectories(view);
-        Files.createSymbolicLink(view.resolve("layers"), host.resolve("layers"));
-        try (Stream<Path> images = Files.list(host)) {
-            for (Path dir : images.toList()) {
-                Path json = dir.resolve("image.json");
-                if (Files.isRegularFile(json)) {
-                    Path copy = Files.createDirectories(view.resolve(dir.getFileName().toString()));
-                    Files.writeString(copy.resolve("image.json"), Files.readString(json)
-                            .replace(host.resolve("layers") + "/", view.resolve("layers") + "/"));
-                }
-            }
         }
     }
 
