@@ -80,6 +80,9 @@ const char *flint_error_hint(flint_stage stage, int err) {
     case FLINT_STAGE_MOUNT_ROOTFS:
         if (err == ENOENT) return "the image is missing or incomplete; rebuild it with: flint image build NAME";
         if (err == ENODEV) return "overlayfs is not available; load it with: modprobe overlay";
+        if (err == EACCES)
+            return "the sandbox's root is an unprivileged host uid (user namespace): every directory above the "
+                   "image layers must be searchable by others (chmod o+x)";
         return NULL;
     case FLINT_STAGE_EXEC:
         if (err == ENOENT) return "the command is not in the image (check the path and PATH)";
