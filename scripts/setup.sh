@@ -66,14 +66,7 @@ say "flint -> $REPO/scripts/flint; state in /var/lib/flint, /run/flint"
 # --- images -------------------------------------------------------------------------------
 read -r -a images <<<"${FLINT_SETUP_IMAGES-provided python3.11 java17}"
 if ((${#images[@]})); then
-  # Until the CLI has `image build`, call the image package's own entry point.
-  if unzip -l target/flint.jar 2>/dev/null | grep -q 'dev/flint/cli/Main\.class' &&
-     "$REPO/scripts/flint" image build --help >/dev/null 2>&1; then
-    for img in "${images[@]}"; do "$REPO/scripts/flint" image build "$img"; done
-  else
-    "$JAVA_HOME/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto \
-      -Dflint.home="$REPO" -cp target/flint.jar dev.flint.image.ImageBuildMain "${images[@]}"
-  fi
+  "$REPO/scripts/flint" image build "${images[@]}" || die "image build failed (see above)"
 fi
 # A class-data archive of one real run makes every later `flint` start ~35 % faster.
 if [[ " ${images[*]} " == *" python3.11 "* ]] && ! newer_than target/flint.jsa target/flint.jar; then
