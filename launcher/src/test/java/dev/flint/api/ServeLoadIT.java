@@ -76,21 +76,18 @@ class ServeLoadIT {
             }
             java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
             CompletableFuture<Void> all = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
-            Thread sampler = new Thread(() -> {
-                while (!all.isDone()) {
-                    peak.accumulateAndGet(daemon.invokeService().running("sleeper"), Math::max);
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "load-sampler");
-            sampler.setDaemon(true);
+            // Samples the running count every 20 ms while the calls run (a sampler, not a wait).
+            java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor();
             long t0 = System.nanoTime();
             go.countDown();
-            sampler.start();
-            all.get(10, TimeUnit.MINUTES);
+            sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(daemon.invokeService().running("sleeper"), Math::max),
+                    0, 20, TimeUnit.MILLISECONDS);
+            try {
+                all.get(10, TimeUnit.MINUTES);
+            } finally {
+                sampler.shutdownNow();
+            }
             long wallMs = (System.nanoTime() - t0) / 1_000_000;
             List<Outcome> outcomes = calls.stream().map(CompletableFuture::join).toList();
             Map<String, Integer> kinds = new TreeMap<>();
