@@ -244,39 +244,13 @@ public final class SandboxBench {
     }
 
     static String hostLine(String cgroupVersion) {
-        return String.format(Locale.ROOT, "Linux %s, %d CPUs (%s), %s RAM, cgroup %s",
-                System.getProperty("os.version"), Runtime.getRuntime().availableProcessors(),
-                procField(Path.of("/proc/cpuinfo"), "model name"), memTotal(), cgroupVersion.toLowerCase(Locale.ROOT));
+        MachineInfo m = MachineInfo.probe(cgroupVersion);
+        return String.format(Locale.ROOT, "Linux %s, %d CPUs (%s), %s RAM, cgroup %s", m.kernel(), m.cores(),
+                m.cpuModel(), m.memTotal(), m.cgroupVersion());
     }
 
     private static String jvmLine() {
-        return "Java " + Runtime.version() + " " + String.join(" ",
-                ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                        .filter(a -> a.startsWith("-X")).toList());
-    }
-
-    private static String procField(Path file, String key) {
-        try {
-            for (String line : Files.readAllLines(file)) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
-                    return line.substring(colon + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux or not readable: say so below
-        }
-        return "unknown";
-    }
-
-    private static String memTotal() {
-        String kb = procField(Path.of("/proc/meminfo"), "MemTotal");
-        try {
-            long v = Long.parseLong(kb.replace("kB", "").trim());
-            return String.format(Locale.ROOT, "%.1f GiB", v / (1024.0 * 1024.0));
-        } catch (NumberFormatException e) {
-            return "unknown";
-        }
+        return MachineInfo.probe("").java();
     }
 
     private static void writeJson(BenchReport report, Path file) {
