@@ -152,6 +152,7 @@ class HostileFunctionsIT {
 
         assertFalse(r.failed(), SandboxStack.text(r.payload()) + stack.transcript());
         JsonNode body = json(r);
+        System.out.println("hostile-fill-tmp: " + body);
         assertEquals(28, body.get("errno").asInt(), body.toString()); // ENOSPC
         assertTrue(body.get("bytes").asLong() <= 512L * 1024 * 1024 && body.get("bytes").asLong() > 256L * 1024 * 1024,
                 "the default 512 MB /tmp was filled: " + body);
@@ -250,8 +251,10 @@ class HostileFunctionsIT {
 
         assertFalse(r.failed(), SandboxStack.text(r.payload()) + stack.transcript());
         JsonNode body = json(r);
-        assertTrue(body.get("opened").asInt() > 64, "more connections were attempted than the cap: " + body);
-        assertTrue(body.get("answered").asInt() <= 64, "the proxy relays at most 64 connections: " + body);
+        System.out.println("hostile-connections: " + body + " in " + r.durationNanos() / 1_000_000 + " ms");
+        assertTrue(body.get("opened").asInt() >= 1000, "thousands of connections were opened: " + body);
+        assertTrue(body.get("answered").asInt() > 0 && body.get("answered").asInt() < 64,
+                "the proxy relays at most 64 connections, one of them the runtime's own: " + body);
         assertTrue(body.get("refused").asInt() > 0, "the rest were refused: " + body);
 
         // The same env, with its connections still held, serves its next invoke; so does everyone else.
