@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
  * means "all logged".
  */
 final class LogPump implements Runnable {
+    /** A longer line is cut into lines of this size (Lambda splits log events over 256 KB), so one never fills the heap. */
+    static final int MAX_LINE_BYTES = 256 * 1024;
     private final PipeInputStream in;
     private final LogSink sink;
     private final Thread thread;
@@ -50,6 +52,9 @@ final class LogPump implements Runnable {
                             emit();
                         } else {
                             partial.write(buf[i]);
+                            if (partial.size() >= MAX_LINE_BYTES) {
+                                emit();
+                            }
                         }
                     }
                     busy = false;
