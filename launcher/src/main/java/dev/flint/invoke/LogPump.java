@@ -48,14 +48,18 @@ final class LogPump implements Runnable {
                 }
                 synchronized (lock) {
                     for (int i = 0; i < n; i++) {
-                        if (buf[i] == '\n') {
+                        byte b = buf[i];
+                        if (b == '\n') {
                             emit();
-                        } else {
-                            partial.write(buf[i]);
-                            if (partial.size() >= MAX_LINE_BYTES) {
-                                emit();
-                            }
+                            continue;
                         }
+                        // Cut a long line before a byte that starts a character, so no UTF-8
+                        // sequence is split (at most 3 bytes over the limit).
+                        if (partial.size() >= MAX_LINE_BYTES
+                                && ((b & 0xC0) != 0x80 || partial.size() >= MAX_LINE_BYTES + 3)) {
+                            emit();
+                        }
+                        partial.write(b);
                     }
                     busy = false;
                     lock.notifyAll();
