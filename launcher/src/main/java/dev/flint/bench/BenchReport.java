@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public record BenchReport(Instant started, String host, String jvm, BenchOptions options, Percentiles createExit,
         Map<String, Percentiles> segments, Map<String, Percentiles> phases, CpuLimit cpuLimit, long gcCount, long gcMillis,
-        long loopNanos, long[] samples) {
+        long loopNanos, long[] samples) implements BenchMain.Report {
 
     public BenchReport {
         samples = samples.clone();

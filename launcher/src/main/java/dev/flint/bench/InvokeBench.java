@@ -2,7 +2,6 @@ package dev.flint.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.flint.cgroup.CgroupLimits;
 import dev.flint.cgroup.CgroupStats;
 import dev.flint.cgroup.Cgroups;
@@ -20,7 +19,6 @@ import dev.flint.invoke.InvokeResponse;
 import dev.flint.invoke.InvokeService;
 import dev.flint.invoke.LogSink;
 import dev.flint.sandbox.Sandbox;
-import dev.flint.sandbox.SandboxException;
 import dev.flint.sandbox.SandboxLauncher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,42 +57,13 @@ import java.util.stream.Stream;
  * <p>Needs root. {@link #main} is for {@code scripts/bench-invoke.sh}.
  */
 public final class InvokeBench {
-    private static final int EXIT_FAILED = 1;
-    private static final int EXIT_USAGE = 2;
-    private static final int EXIT_NOT_CAPABLE = 3;
     private static final byte[] PAYLOAD = "{}".getBytes(StandardCharsets.UTF_8);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private InvokeBench() {}
 
     public static void main(String[] args) {
-        InvokeBenchOptions.Parsed parsed;
-        try {
-            parsed = InvokeBenchOptions.parse(args, Path.of(System.getProperty("flint.home", ".")));
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.exit(EXIT_USAGE);
-            return;
-        }
-        if (new com.sun.security.auth.module.UnixSystem().getUid() != 0) {
-            System.err.println("bench: needs root (namespaces, cgroups and mounts); run it with sudo");
-            System.exit(EXIT_NOT_CAPABLE);
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(SandboxLauncher::closeAll, "flint-bench-cleanup"));
-        try {
-            InvokeBenchReport report = run(parsed.options());
-            System.out.print(report.format());
-            System.out.flush();
-            if (parsed.json() != null) {
-                writeJson(report, parsed.json());
-            }
-        } catch (SandboxException e) {
-            System.err.println("bench: " + e.getMessage() + (e.hint() == null ? "" : "\nhint: " + e.hint()));
-            System.exit(EXIT_FAILED);
-        } catch (RuntimeException e) {
-            System.err.println("bench: " + e);
-            System.exit(EXIT_FAILED);
-        }
+        BenchMain.run(() -> InvokeBenchOptions.parse(args, Path.of(System.getProperty("flint.home", "."))), p -> p.json(), p -> run(p.options()));
     }
 
     /** Measures every function × memory row with a launcher of its own. */
@@ -384,18 +353,6 @@ public final class InvokeBench {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp dir; the OS cleans it eventually
-        }
-    }
-
-    private static void writeJson(InvokeBenchReport report, Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report.toJson());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 }

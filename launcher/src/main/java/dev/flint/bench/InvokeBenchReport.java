@@ -18,7 +18,7 @@ import java.util.Set;
  * @param jvm     Java version and VM flags of the measuring JVM
  * @param rows    function × memory, in measurement order
  */
-public record InvokeBenchReport(Instant started, String host, String jvm, List<Row> rows) {
+public record InvokeBenchReport(Instant started, String host, String jvm, List<Row> rows) implements BenchMain.Report {
 
     public InvokeBenchReport {
         rows = List.copyOf(rows);

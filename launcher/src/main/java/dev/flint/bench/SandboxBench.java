@@ -1,7 +1,5 @@
 package dev.flint.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.flint.cgroup.CgroupLimits;
 import dev.flint.cgroup.CgroupStats;
 import dev.flint.cgroup.Cgroups;
@@ -17,8 +15,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,40 +35,11 @@ import java.util.Map;
  * {@code scripts/bench-sandbox.sh}.
  */
 public final class SandboxBench {
-    private static final int EXIT_FAILED = 1;
-    private static final int EXIT_USAGE = 2;
-    private static final int EXIT_NOT_CAPABLE = 3;
 
     private SandboxBench() {}
 
     public static void main(String[] args) {
-        BenchOptions.Parsed parsed;
-        try {
-            parsed = BenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.exit(EXIT_USAGE);
-            return;
-        }
-        if (new com.sun.security.auth.module.UnixSystem().getUid() != 0) {
-            System.err.println("bench: needs root (namespaces, cgroups and mounts); run it with sudo");
-            System.exit(EXIT_NOT_CAPABLE);
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(SandboxLauncher::closeAll, "flint-bench-cleanup"));
-        try {
-            BenchReport report = run(parsed.options());
-            System.out.print(report.format());
-            System.out.flush();
-            if (parsed.json() != null) {
-                writeJson(report, parsed.json());
-            }
-        } catch (SandboxException e) {
-            System.err.println("bench: " + e.getMessage() + (e.hint() == null ? "" : "\nhint: " + e.hint()));
-            System.exit(EXIT_FAILED);
-        } catch (RuntimeException e) {
-            System.err.println("bench: " + e);
-            System.exit(EXIT_FAILED);
-        }
+        BenchMain.run(() -> BenchOptions.parse(args), p -> p.json(), p -> run(p.options()));
     }
 
     /** Measures with a launcher of its own on the detected cgroup hierarchy and the given image store. */
@@ -251,17 +218,5 @@ public final class SandboxBench {
 
     private static String jvmLine() {
         return MachineInfo.probe("").java();
-    }
-
-    private static void writeJson(BenchReport report, Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report.toJson());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 }
