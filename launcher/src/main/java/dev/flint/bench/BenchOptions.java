@@ -71,13 +71,13 @@ public record BenchOptions(String image, Path imagesRoot, Path runDir, int itera
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--n" -> n = intArg(args, ++i, a);
-                case "--warmup" -> warm = intArg(args, ++i, a);
-                case "--memory" -> mem = intArg(args, ++i, a);
-                case "--image" -> image = arg(args, ++i, a);
-                case "--images-dir" -> images = Path.of(arg(args, ++i, a));
-                case "--run-dir" -> run = Path.of(arg(args, ++i, a));
-                case "--json" -> json = Path.of(arg(args, ++i, a));
+                case "--n" -> n = BenchArgs.intArg(args, ++i, a);
+                case "--warmup" -> warm = BenchArgs.intArg(args, ++i, a);
+                case "--memory" -> mem = BenchArgs.intArg(args, ++i, a);
+                case "--image" -> image = BenchArgs.arg(args, ++i, a);
+                case "--images-dir" -> images = Path.of(BenchArgs.arg(args, ++i, a));
+                case "--run-dir" -> run = Path.of(BenchArgs.arg(args, ++i, a));
+                case "--json" -> json = Path.of(BenchArgs.arg(args, ++i, a));
                 case "--quiet" -> progress = false;
                 case "--" -> {
                     cmd.addAll(List.of(args).subList(i + 1, args.length));
@@ -96,20 +96,4 @@ public record BenchOptions(String image, Path imagesRoot, Path runDir, int itera
             + " [--run-dir DIR] [--memory MB] [--json FILE] [--quiet] [-- CMD...]";
 
     record Parsed(BenchOptions options, Path json) {}
-
-    private static String arg(String[] args, int i, String name) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int intArg(String[] args, int i, String name) {
-        String v = arg(args, i, name);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " needs a number, got '" + v + "'");
-        }
-    }
 }

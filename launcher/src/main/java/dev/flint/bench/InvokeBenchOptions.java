@@ -121,20 +121,20 @@ public record InvokeBenchOptions(List<Path> functions, List<Integer> memoriesMb,
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--function" -> functions.add(Path.of(arg(args, ++i, a)));
-                case "--memory" -> memories.add(intArg(args, ++i, a));
-                case "--cold" -> cold = intArg(args, ++i, a);
-                case "--cold-java" -> coldJava = intArg(args, ++i, a);
-                case "--warm" -> warm = intArg(args, ++i, a);
-                case "--warmup-cold" -> warmupCold = intArg(args, ++i, a);
-                case "--warmup-warm" -> warmupWarm = intArg(args, ++i, a);
-                case "--budget" -> budget = Duration.ofSeconds(intArg(args, ++i, a));
-                case "--settle-ms" -> settle = intArg(args, ++i, a);
-                case "--timeout" -> timeout = Duration.ofSeconds(intArg(args, ++i, a));
-                case "--images-dir" -> images = Path.of(arg(args, ++i, a));
-                case "--run-dir" -> run = Path.of(arg(args, ++i, a));
-                case "--state-dir" -> state = Path.of(arg(args, ++i, a));
-                case "--json" -> json = Path.of(arg(args, ++i, a));
+                case "--function" -> functions.add(Path.of(BenchArgs.arg(args, ++i, a)));
+                case "--memory" -> memories.add(BenchArgs.intArg(args, ++i, a));
+                case "--cold" -> cold = BenchArgs.intArg(args, ++i, a);
+                case "--cold-java" -> coldJava = BenchArgs.intArg(args, ++i, a);
+                case "--warm" -> warm = BenchArgs.intArg(args, ++i, a);
+                case "--warmup-cold" -> warmupCold = BenchArgs.intArg(args, ++i, a);
+                case "--warmup-warm" -> warmupWarm = BenchArgs.intArg(args, ++i, a);
+                case "--budget" -> budget = Duration.ofSeconds(BenchArgs.intArg(args, ++i, a));
+                case "--settle-ms" -> settle = BenchArgs.intArg(args, ++i, a);
+                case "--timeout" -> timeout = Duration.ofSeconds(BenchArgs.intArg(args, ++i, a));
+                case "--images-dir" -> images = Path.of(BenchArgs.arg(args, ++i, a));
+                case "--run-dir" -> run = Path.of(BenchArgs.arg(args, ++i, a));
+                case "--state-dir" -> state = Path.of(BenchArgs.arg(args, ++i, a));
+                case "--json" -> json = Path.of(BenchArgs.arg(args, ++i, a));
                 case "--quiet" -> progress = false;
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'; usage: " + USAGE);
             }
@@ -142,21 +142,5 @@ public record InvokeBenchOptions(List<Path> functions, List<Integer> memoriesMb,
         return new Parsed(new InvokeBenchOptions(functions.isEmpty() ? d.functions() : functions,
                 memories.isEmpty() ? d.memoriesMb() : memories, cold, coldJava, warm, warmupCold, warmupWarm, budget, settle, timeout,
                 images, run, state, progress), json);
-    }
-
-    private static String arg(String[] args, int i, String name) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int intArg(String[] args, int i, String name) {
-        String v = arg(args, i, name);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " needs a number, got '" + v + "'");
-        }
     }
 }
