@@ -39,6 +39,22 @@ class InvokeSchedulerTest {
         return InvokeServiceTest.fn(name, mb, Duration.ofSeconds(30));
     }
 
+    /** An env whose invokes count down inside (and running, when given), then wait for release. */
+    private static FakeEnv blocking(CountDownLatch inside, CountDownLatch release, AtomicInteger running) {
+        return FakeEnv.ready(1).answering(inv -> {
+            if (running != null) {
+                running.incrementAndGet();
+            }
+            inside.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new InvokeOutcome.Success("{}".getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
     private InvokeResponse invoke(FunctionSpec fn, InvokeOptions o) {
         return service.invoke(fn, "{}".getBytes(StandardCharsets.UTF_8), line -> {}, o);
     }
@@ -76,16 +92,7 @@ class InvokeSchedulerTest {
         service(1000, 0, Duration.ofMinutes(10), 256);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        FakeEnv blocking = FakeEnv.ready(1).answering(inv -> {
-            inside.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new InvokeOutcome.Success("{}".getBytes(StandardCharsets.UTF_8));
-        });
-        factory.script(blocking);
+        factory.script(blocking(inside, release, null));
         CompletableFuture<InvokeResponse> first = CompletableFuture.supplyAsync(() -> invoke(fn("a", 256), InvokeOptions.defaults()));
         assertTrue(inside.await(10, TimeUnit.SECONDS));
         InvokeResponse second = invoke(fn("b", 256), InvokeOptions.defaults());
@@ -111,15 +118,7 @@ class InvokeSchedulerTest {
         service(1000, 0, Duration.ofMinutes(10), 1 << 20);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        factory.script(FakeEnv.ready(1).answering(inv -> {
-            inside.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new InvokeOutcome.Success("{}".getBytes(StandardCharsets.UTF_8));
-        }));
+        factory.script(blocking(inside, release, null));
         CompletableFuture<InvokeResponse> busy = CompletableFuture.supplyAsync(() -> invoke(fn("a", 128), InvokeOptions.defaults()));
         assertTrue(inside.await(10, TimeUnit.SECONDS));
         service.retire("a");
@@ -134,15 +133,7 @@ class InvokeSchedulerTest {
         service(1000, 1, Duration.ofMinutes(10), 1 << 20);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        factory.script(FakeEnv.ready(1).answering(inv -> {
-            inside.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new InvokeOutcome.Success("{}".getBytes(StandardCharsets.UTF_8));
-        }));
+        factory.script(blocking(inside, release, null));
         InvokeOptions reserved1 = new InvokeOptions(null, null, 1);
         CompletableFuture<InvokeResponse> first = CompletableFuture.supplyAsync(() -> invoke(fn("r", 128), reserved1));
         assertTrue(inside.await(10, TimeUnit.SECONDS));
@@ -163,16 +154,7 @@ class InvokeSchedulerTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger running = new AtomicInteger();
         for (int i = 0; i < 2; i++) {
-            factory.script(FakeEnv.ready(1).answering(inv -> {
-                running.incrementAndGet();
-                inside.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return new InvokeOutcome.Success("{}".getBytes(StandardCharsets.UTF_8));
-            }));
+            factory.script(blocking(inside, release, running));
         }
         CompletableFuture<?> a = CompletableFuture.runAsync(() -> invoke(fn("u", 128), InvokeOptions.defaults()));
         CompletableFuture<?> b = CompletableFuture.runAsync(() -> invoke(fn("u", 128), InvokeOptions.defaults()));
