@@ -29,6 +29,12 @@ public interface Cgroup extends AutoCloseable {
   void killAll();
 
   /**
+   * The peak memory use alone: one file read, for callers that need just this on every invoke
+   * (the REPORT line's Max Memory Used) rather than all of {@link #stats()}.
+   */
+  long peakMemoryBytes();
+
+  /**
    * Sets the CFS quota: {@code quotaUs} per {@code periodUs}, or no quota when {@code quotaUs <= 0}.
    * The launcher lifts the quota while flint-init sets a sandbox up, so set-up work is not
    * throttled by (or billed to) the function's CPU share, then applies it before the runtime runs.

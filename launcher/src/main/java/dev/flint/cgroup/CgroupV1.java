@@ -72,12 +72,17 @@ final class CgroupV1 implements Cgroup {
   }
 
   @Override
+  public long peakMemoryBytes() {
+    return files.readLong(CgroupStage.STATS, memoryDir().resolve("memory.max_usage_in_bytes"));
+  }
+
+  @Override
   public CgroupStats stats() {
     CgroupStage s = CgroupStage.STATS;
     Path memory = memoryDir();
     Map<String, Long> cpuStat = files.readKeyed(s, cpuDir().resolve("cpu.stat"));
     return new CgroupStats(
-        files.readLong(s, memory.resolve("memory.max_usage_in_bytes")),
+        peakMemoryBytes(),
         files.readLong(s, memory.resolve("memory.usage_in_bytes")),
         files.readLong(s, cpuacctDir().resolve("cpuacct.usage")),
         // oom_kill in memory.oom_control since Linux 4.13; failcnt does not count OOM kills.

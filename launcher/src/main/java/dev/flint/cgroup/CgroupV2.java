@@ -43,12 +43,17 @@ final class CgroupV2 implements Cgroup {
   }
 
   @Override
+  public long peakMemoryBytes() {
+    // memory.peak arrived in Linux 5.19; before that the current value is the best we have.
+    Path peakFile = dir.resolve("memory.peak");
+    return files.readLong(CgroupStage.STATS, files.fs().exists(peakFile) ? peakFile : dir.resolve("memory.current"));
+  }
+
+  @Override
   public CgroupStats stats() {
     CgroupStage s = CgroupStage.STATS;
     long current = files.readLong(s, dir.resolve("memory.current"));
-    // memory.peak arrived in Linux 5.19; before that the current value is the best we have.
-    Path peakFile = dir.resolve("memory.peak");
-    long peak = files.fs().exists(peakFile) ? files.readLong(s, peakFile) : current;
+    long peak = peakMemoryBytes();
     Map<String, Long> cpuStat = files.readKeyed(s, dir.resolve("cpu.stat"));
     return new CgroupStats(
         peak,

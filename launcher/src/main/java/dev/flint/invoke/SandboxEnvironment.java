@@ -192,7 +192,7 @@ final class SandboxEnvironment implements Environment {
     @Override
     public long maxMemoryUsedBytes() {
         Sandbox s = sandbox;
-        return s == null || closed ? 0 : s.cgroup().stats().peakMemoryBytes();
+        return s == null || closed ? 0 : s.cgroup().peakMemoryBytes();
     }
 
     private void drainLogs() {
