@@ -105,6 +105,8 @@ class CgroupsV1IT {
     cgroup.close();
     cgroup.close();
 
+    // SIGKILL is sent by close(); the JDK's reaper may notice the exit a moment later.
+    child.waitFor(5, SECONDS);
     assertFalse(child.isAlive());
     for (String hierarchy : HIERARCHIES) {
       assertFalse(Files.exists(dir(hierarchy, name)), dir(hierarchy, name).toString());
