@@ -96,7 +96,7 @@ class CgroupsV1IT {
   }
 
   @Test
-  void closeKillsAndLeavesNoDirectoryInAnyHierarchy() throws IOException {
+  void closeKillsAndLeavesNoDirectoryInAnyHierarchy() throws IOException, InterruptedException {
     String name = newName();
     Cgroup cgroup = cgroups.create(name, CgroupLimits.forMemory(128, hostCpus()));
     Process child = joinAndRun(cgroup, "exec sleep 60");
