@@ -75,6 +75,7 @@ final class UnixSocketConnector extends AbstractConnector {
         return endPoints.get(endPoint);
     }
 
+    /** Never called: the connector runs with no acceptor threads; accepts happen on the selector. */
     @Override
     protected void accept(int acceptorID) {
         throw new UnsupportedOperationException("accepts through the selector");
