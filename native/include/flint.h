@@ -43,6 +43,8 @@ typedef enum flint_stage {
     FLINT_STAGE_WAIT,           /* "wait" */
     FLINT_STAGE_SIGNAL,         /* "signal" */
     FLINT_STAGE_IO,             /* "io" */
+    FLINT_STAGE_CHECKPOINT,     /* "checkpoint": parking the sandbox or CRIU's dump */
+    FLINT_STAGE_RESTORE,        /* "restore": CRIU's restore of a checkpoint */
     FLINT_STAGE_COUNT
 } flint_stage;
 
@@ -105,6 +107,27 @@ FLINT_API int32_t flint_pending(int32_t fd);
 
 /* close(2). Returns 0 or -errno. */
 FLINT_API int flint_close(int32_t fd);
+
+/*
+ * Start an external tool (CRIU) with: stdin /dev/null, stdout and stderr on out_fd (or
+ * /dev/null when -1), fds[i] as fd targets[i] (3..1023), nothing else open, default signal
+ * dispositions, a session of its own. Returns its pid and a pidfd in *pidfd_out (for
+ * flint_wait/flint_signal), or -1 with err filled.
+ */
+FLINT_API int flint_spawn_tool(const char *const *argv, const int32_t *fds, const int32_t *targets, int32_t nfds,
+                               int32_t out_fd, int32_t *pidfd_out, flint_error *err);
+
+/* pidfd_open(2), close-on-exec: for a process the supervisor did not clone itself (a restored
+ * flint-init, a child of this process through CRIU's --restore-sibling). Returns the fd or -1. */
+FLINT_API int flint_pidfd_open(int32_t pid, flint_error *err);
+
+/* mount(2) and umount2(2) in the supervisor's mount namespace (a restore's root). 0 or -1. */
+FLINT_API int flint_mount(const char *source, const char *target, const char *fstype, int64_t flags,
+                          const char *data, flint_error *err);
+FLINT_API int flint_umount(const char *target, int32_t flags, flint_error *err);
+
+/* pipe2(O_CLOEXEC): fds[0] read end, fds[1] write end. 0 or -1. */
+FLINT_API int flint_pipe(int32_t fds[2], flint_error *err);
 
 /* Number of stages (FLINT_STAGE_COUNT) and the name of one ("clone", "mount-rootfs", ...). */
 FLINT_API int32_t flint_stage_count(void);

@@ -27,6 +27,8 @@ static const char *const stage_names[FLINT_STAGE_COUNT] = {
     [FLINT_STAGE_WAIT] = "wait",
     [FLINT_STAGE_SIGNAL] = "signal",
     [FLINT_STAGE_IO] = "io",
+    [FLINT_STAGE_CHECKPOINT] = "checkpoint",
+    [FLINT_STAGE_RESTORE] = "restore",
 };
 
 int32_t flint_stage_count(void) { return FLINT_STAGE_COUNT; }
@@ -93,6 +95,7 @@ const char *flint_error_hint(flint_stage stage, int err) {
     case FLINT_STAGE_MOUNT_BIND: case FLINT_STAGE_PIVOT_ROOT: case FLINT_STAGE_HOSTNAME:
     case FLINT_STAGE_NETWORK: case FLINT_STAGE_SECCOMP: case FLINT_STAGE_CREDENTIALS:
     case FLINT_STAGE_PROXY: case FLINT_STAGE_WAIT: case FLINT_STAGE_SIGNAL: case FLINT_STAGE_IO:
+    case FLINT_STAGE_CHECKPOINT: case FLINT_STAGE_RESTORE:
     case FLINT_STAGE_COUNT:
         return NULL;
     }

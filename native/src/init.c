@@ -11,6 +11,12 @@
  *     EOF on fd 4                        │ command, relay 127.0.0.1:PORT ⇄ the api socket
  *                                       └ exit with the command's status (128+N if killed by N);
  *                                         the kernel then kills whatever is left in the pidns.
+ *
+ * Snapshots ("snapshot": true): fd 4 stays open after "ready". SIGUSR1 parks the proxy (no
+ * connection to the supervisor is left; see proxy.c), writes {"parked":N} and closes fd 4: from
+ * then on the sandbox holds nothing of the host but its stdout/stderr pipes, and CRIU can dump
+ * it. SIGUSR2 (sent to the restored copy) resumes the proxy: the runtime's parked request goes to
+ * the new env's Runtime API. Both signals are flint-init's own then, never forwarded.
  */
 #include "error.h"
 #include "mounts.h"
@@ -29,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -125,8 +132,19 @@ static int exit_status_of(int wstatus) {
     return 255;
 }
 
+static void status_parked(int outstanding) {
+    char line[64];
+    int n = snprintf(line, sizeof line, "{\"parked\":%d}\n", outstanding);
+    for (int off = 0; off < n;) {
+        ssize_t w = write(STATUS_FD, line + off, (size_t)(n - off));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        off += (int)w;
+    }
+}
+
 /* PID 1 duties until the command ends: reap, forward signals, relay the Runtime API. */
-static int supervise(pid_t command, struct proxy *proxy, int sfd) {
+static int supervise(pid_t command, struct proxy *proxy, int sfd, int snapshot) {
     struct pollfd pfds[1 + 1 + 2 * PROXY_MAX_CONNS];
     for (;;) {
         pfds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
@@ -138,6 +156,15 @@ static int supervise(pid_t command, struct proxy *proxy, int sfd) {
         if (pfds[0].revents & POLLIN) {
             struct signalfd_siginfo si;
             while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+                if (snapshot && si.ssi_signo == SIGUSR1) {
+                    status_parked(proxy_park(proxy));
+                    close(STATUS_FD);
+                    continue;
+                }
+                if (snapshot && si.ssi_signo == SIGUSR2) {
+                    proxy_resume(proxy);
+                    continue;
+                }
                 if (si.ssi_signo != SIGCHLD) { kill(command, (int)si.ssi_signo); continue; }
                 int ws;
                 pid_t r;
@@ -149,32 +176,96 @@ static int supervise(pid_t command, struct proxy *proxy, int sfd) {
     }
 }
 
-int main(void) {
+/* Phases measured before a re-exec travel as "name=us,name=us" in argv[2]. */
+static void phases_encode(const struct phase_clock *c, char *buf, size_t cap) {
+    size_t n = 0;
+    buf[0] = 0;
+    for (int i = 0; i < c->n && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s=%lld", i ? "," : "", c->names[i], (long long)c->us[i]);
+}
+
+static void phases_decode(struct phase_clock *c, char *s) {
+    for (char *tok = strtok(s, ","); tok && c->n < MAX_PHASES; tok = strtok(NULL, ",")) {
+        char *eq = strchr(tok, '=');
+        if (!eq) continue;
+        *eq = 0;
+        for (int st = 0; st < FLINT_STAGE_COUNT; st++)
+            if (!strcmp(flint_stage_name(st), tok)) {
+                c->names[c->n] = flint_stage_name(st);
+                c->us[c->n++] = atoll(eq + 1);
+                break;
+            }
+    }
+}
+
+/*
+ * Snapshots: the supervisor execs flint-init from a host path, a mount that is not in the
+ * sandbox, where CRIU cannot name the executable. Once the root is built, flint-init execs
+ * itself again from its bind mount inside (SNAPSHOT_INIT), with the spec on a memfd at fd 3.
+ */
+#define SNAPSHOT_INIT "/.flint-init"
+
+static void reexec_inside(const char *js, size_t len, const struct phase_clock *clock, flint_error *err) {
+    int fd = memfd_create("flint-spec", 0);
+    if (fd < 0 || write(fd, js, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) < 0 ||
+        (fd != SPEC_FD && (dup2(fd, SPEC_FD) < 0 || close(fd) < 0))) {
+        flint_error_set(err, FLINT_STAGE_EXEC, errno, "spec memfd for the re-exec of flint-init");
+        return;
+    }
+    char phases[512];
+    phases_encode(clock, phases, sizeof phases);
+    char *const argv[] = {"flint-init", "--rooted", phases, NULL};
+    char *const envp[] = {NULL};
+    execve(SNAPSHOT_INIT, argv, envp);
+    flint_error_set(err, FLINT_STAGE_EXEC, errno, "re-exec flint-init from '%s'", SNAPSHOT_INIT);
+}
+
+int main(int argc, char **argv) {
     struct phase_clock clock = {0};
     phase_start(&clock);
     prctl(PR_SET_NAME, "flint-init");
     flint_error err = {0};
     struct sandbox_spec spec;
     size_t len = 0;
+    int rooted = argc >= 3 && !strcmp(argv[1], "--rooted");
+    if (rooted) phases_decode(&clock, argv[2]);
     char *js = read_spec(&len, &err);
     if (!js || spec_parse(js, len, &spec, &err) < 0) goto fail;
+    if (!rooted) phase_end(&clock, FLINT_STAGE_SPEC);
+
+    if (!rooted) {
+        int built = build_root(&spec, &clock, &err);
+        close_bind_fds(&spec);
+        if (built < 0) goto fail;
+        if (sethostname(spec.hostname, strlen(spec.hostname)) < 0) {
+            flint_error_set(&err, FLINT_STAGE_HOSTNAME, errno, "sethostname '%s'", spec.hostname);
+            goto fail;
+        }
+        phase_end(&clock, FLINT_STAGE_HOSTNAME);
+        if (!spec.host_network && net_loopback_up(&err) < 0) goto fail;
+        phase_end(&clock, FLINT_STAGE_NETWORK);
+        if (spec.snapshot) {
+            /* CRIU dumps a session only when its leader is inside the pid namespace. */
+            setsid();
+            reexec_inside(js, len, &clock, &err);
+            goto fail;
+        }
+    }
     free(js);
     js = NULL;
-    phase_end(&clock, FLINT_STAGE_SPEC);
-
-    int built = build_root(&spec, &clock, &err);
-    close_bind_fds(&spec);
-    if (built < 0) goto fail;
-    if (sethostname(spec.hostname, strlen(spec.hostname)) < 0) {
-        flint_error_set(&err, FLINT_STAGE_HOSTNAME, errno, "sethostname '%s'", spec.hostname);
-        goto fail;
-    }
-    phase_end(&clock, FLINT_STAGE_HOSTNAME);
-    if (!spec.host_network && net_loopback_up(&err) < 0) goto fail;
-    phase_end(&clock, FLINT_STAGE_NETWORK);
     struct proxy *proxy = NULL;
     if (spec.proxy_port && !(proxy = proxy_open((int)spec.proxy_port, spec.proxy_socket, &err))) goto fail;
     phase_end(&clock, FLINT_STAGE_PROXY);
+    if (spec.snapshot) {
+        /* The host's /dev/null (opened before the clone) lies outside the sandbox's mounts, where a
+         * checkpoint cannot name it; the sandbox's own /dev/null can be. */
+        int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null_fd < 0 || dup2(null_fd, 0) < 0) {
+            flint_error_set(&err, FLINT_STAGE_IO, errno, "open '/dev/null' in the sandbox");
+            goto fail;
+        }
+        close(null_fd);
+    }
 
     /* Signals arrive through a signalfd; blocked signals are queued even for a pidns init. */
     sigset_t all, old;
@@ -188,8 +279,8 @@ int main(void) {
     phase_end(&clock, FLINT_STAGE_EXEC);
     if (err.stage) status_error(&err);
     else status_ready(&clock);
-    close(STATUS_FD);
-    return supervise(command, proxy, sfd);
+    if (!spec.snapshot || err.stage) close(STATUS_FD);
+    return supervise(command, proxy, sfd, spec.snapshot && !err.stage);
 
 fail:
     status_error(&err);

@@ -9,6 +9,7 @@
 
 #define PROXY_MAX_CONNS 64
 #define PROXY_BUF (64 * 1024)
+#define PROXY_REPLAY_MAX (16 * 1024) /* an outstanding request up to this size survives a park */
 
 struct proxy;
 
@@ -20,5 +21,13 @@ int proxy_pollfds(struct proxy *p, struct pollfd *pfds, int cap);
 
 /* Handle the poll results for the entries proxy_pollfds filled. */
 void proxy_handle(struct proxy *p, const struct pollfd *pfds, int n);
+
+/* Snapshots: close every api-side socket, keep the clients, stop accepting and reading.
+ * Returns how many connections have an outstanding request to replay. */
+int proxy_park(struct proxy *p);
+
+/* Connect every kept client to the api socket again and replay its outstanding request.
+ * Returns how many requests were replayed. */
+int proxy_resume(struct proxy *p);
 
 #endif

@@ -164,6 +164,9 @@ int spec_parse(const char *js, size_t len, struct sandbox_spec *s, flint_error *
     long long ro = 1;
     int roi = fj_get(js, t, 0, "readonly_root");
     if (roi >= 0) ro = fj_bool(js, &t[roi]);
+    long long snap = 0;
+    int snapi = fj_get(js, t, 0, "snapshot");
+    if (snapi >= 0) snap = fj_bool(js, &t[snapi]);
     if (get_str(js, t, 0, "hostname", &s->hostname, "flint", err) < 0 ||
         get_strv(js, t, 0, "layers", &s->layers, 1, err) < 0 ||
         get_int(js, t, 0, "scratch_mb", &s->scratch_mb, 64, 1, 1 << 20, err) < 0 ||
@@ -181,6 +184,12 @@ int spec_parse(const char *js, size_t len, struct sandbox_spec *s, flint_error *
     if (parse_isolation(js, t, s, err) < 0) goto out;
     if (ro < 0) { flint_error_set(err, FLINT_STAGE_SPEC, 0, "'readonly_root' must be a boolean"); goto out; }
     s->readonly_root = (int)ro;
+    if (snap < 0) { flint_error_set(err, FLINT_STAGE_SPEC, 0, "'snapshot' must be a boolean"); goto out; }
+    s->snapshot = (int)snap;
+    if (s->snapshot && !s->proxy_port) {
+        flint_error_set(err, FLINT_STAGE_SPEC, 0, "'snapshot' needs a 'proxy': its connections are what gets parked");
+        goto out;
+    }
     for (char **l = s->layers; *l; l++) {
         if (!absolute(*l) || strchr(*l, ':') || strchr(*l, ',')) {
             flint_error_set(err, FLINT_STAGE_SPEC, 0, "layer '%s' must be an absolute path without ':' or ','", *l);

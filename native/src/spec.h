@@ -5,7 +5,8 @@
  *  "argv":["cmd",...], "env":["K=V",...], "cwd":"/", "uid":0, "gid":0,
  *  "proxy":{"port":9001,"socket":"/run/flint/api.sock"},
  *  "seccomp":"default"|"off"|["syscall",...], "caps":["chown",...] (absent: the container
- *  default for uid 0, none for any other uid), "network":"private"|"host"} */
+ *  default for uid 0, none for any other uid), "network":"private"|"host",
+ *  "snapshot":false (true: the env may be checkpointed; see init.c "Snapshots")} */
 #ifndef FLINT_SPEC_H
 #define FLINT_SPEC_H
 
@@ -39,6 +40,7 @@ struct sandbox_spec {
     int nseccomp_deny;
     unsigned long long caps; /* bounding set of the command */
     int host_network;       /* 1: no netns of its own, so no 'lo' to bring up */
+    int snapshot;           /* 1: SIGUSR1 parks the proxy for a checkpoint, SIGUSR2 resumes it */
 };
 
 enum { SECCOMP_OFF = 0, SECCOMP_DEFAULT = 1, SECCOMP_LIST = 2 };

@@ -2,6 +2,7 @@ package dev.flint.cgroup;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** One sandbox's cgroup. Closing it kills what is left inside and removes it everywhere. */
 public interface Cgroup extends AutoCloseable {
@@ -13,6 +14,13 @@ public interface Cgroup extends AutoCloseable {
    * memory, cpu, cpuacct when mounted separately, pids; v2: exactly one).
    */
   List<Path> procsFiles();
+
+  /**
+   * This cgroup's path below each hierarchy's root, by controller: v1 {@code {"memory":
+   * "/flint/NAME", "cpu": ..., "cpuacct": ..., "pids": ...}}, v2 {@code {"": "/flint/NAME"}} (one
+   * hierarchy for all controllers). What CRIU's {@code --cgroup-root} takes.
+   */
+  Map<String, String> controllerPaths();
 
   /** Moves an existing process into this cgroup (e.g. one restored by CRIU). */
   void attach(long pid);

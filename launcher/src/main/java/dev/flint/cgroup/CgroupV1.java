@@ -2,6 +2,7 @@ package dev.flint.cgroup;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +34,15 @@ final class CgroupV1 implements Cgroup {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public Map<String, String> controllerPaths() {
+    Map<String, String> paths = new LinkedHashMap<>();
+    for (String controller : V1Layout.controllers()) {
+      paths.put(controller, "/" + V1Layout.PARENT_NAME + "/" + name);
+    }
+    return paths;
   }
 
   @Override

@@ -28,6 +28,11 @@ final class CgroupV2 implements Cgroup {
   }
 
   @Override
+  public Map<String, String> controllerPaths() {
+    return Map.of("", "/" + CgroupsV2.PARENT_NAME + "/" + name);
+  }
+
+  @Override
   public List<Path> procsFiles() {
     return procsFiles;
   }

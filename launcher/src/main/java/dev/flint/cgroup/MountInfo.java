@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Reads the cgroup mounts out of {@code /proc/self/mountinfo} text (proc(5) format). */
-final class MountInfo {
+public final class MountInfo {
 
   /** Controller names a v1 super-option list may carry; everything else there is an option. */
   private static final Set<String> V1_CONTROLLERS =
@@ -48,7 +48,7 @@ final class MountInfo {
   }
 
   /** The kernel writes space, tab, newline and backslash in paths as octal escapes (\040). */
-  static String unescape(String field) {
+  public static String unescape(String field) {
     StringBuilder out = new StringBuilder(field.length());
     for (int i = 0; i < field.length(); i++) {
       char c = field.charAt(i);

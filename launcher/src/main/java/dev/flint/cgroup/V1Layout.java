@@ -29,6 +29,11 @@ final class V1Layout {
     this.mounts = List.copyOf(new ArrayList<>(distinct));
   }
 
+  /** The controllers a flint cgroup uses, in procs-file order. */
+  static List<String> controllers() {
+    return ORDER;
+  }
+
   /** Distinct hierarchy mount points, in procs-file order. */
   List<Path> mounts() {
     return mounts;

@@ -204,17 +204,21 @@ public final class InvokeService implements AutoCloseable {
         Environment env = takeIdle(fn);
         if (env != null) {
             env.log(sink);
-            return run(fn, env, requestId, event, sink, tail, false, 0, 0, options, t0);
+            return run(fn, env, requestId, event, sink, tail, false, 0, null, 0, options, t0);
         }
         env = newEnv(fn);
         env.log(sink);
         InitResult init = initOrClose(env, initLimit);
-        boolean initTimedOut = init instanceof InitResult.Failed tf && "timeout".equals(tf.status());
+        if (init instanceof InitResult.Restored r) {
+            sink.line(ReportLines.restoreReport(r.durationNanos(), null, null));
+            return run(fn, env, requestId, event, sink, tail, true, 0, r, 0, options, t0);
+        }
+        boolean initTimedOut = init instanceof InitResult.Failed tf && "timeout".equals(tf.status()) && !tf.restore();
         if (!initTimedOut) {
             if (init instanceof InitResult.Failed f) {
                 return initFailed(fn, env, requestId, f, sink, tail, t0, false);
             }
-            return run(fn, env, requestId, event, sink, tail, true, init.durationNanos(), 0, options, t0);
+            return run(fn, env, requestId, event, sink, tail, true, init.durationNanos(), null, 0, options, t0);
         }
         // An Init over 10 s is re-run inside the first invoke ("suppressed init"), under the
         // function's timeout and billed in its Duration, as Lambda does.
@@ -231,7 +235,7 @@ public final class InvokeService implements AutoCloseable {
         if (init instanceof InitResult.Failed f) {
             return initFailed(fn, env, requestId, f, sink, tail, t0, true);
         }
-        return run(fn, env, requestId, event, sink, tail, true, 0, System.nanoTime() - s0, options, t0);
+        return run(fn, env, requestId, event, sink, tail, true, 0, null, System.nanoTime() - s0, options, t0);
     }
 
     private Environment newEnv(FunctionSpec fn) {
@@ -294,11 +298,13 @@ public final class InvokeService implements AutoCloseable {
 
     /**
      * @param initNanos Init Duration for the REPORT (0 when warm or after a suppressed init)
+     * @param restored the Restore phase of a SnapStart cold start, or null
      * @param spentNanos time of a suppressed init already spent on this invoke: START was logged,
      *     it counts in Duration and comes off the timeout
      */
     private InvokeResponse run(FunctionSpec fn, Environment env, String requestId, byte[] event, LogSink sink,
-            TailBuffer tail, boolean cold, long initNanos, long spentNanos, InvokeOptions options, long createdAt) {
+            TailBuffer tail, boolean cold, long initNanos, InitResult.Restored restored, long spentNanos,
+            InvokeOptions options, long createdAt) {
         if (spentNanos == 0) {
             sink.line(ReportLines.start(requestId, fn.version()));
         }
@@ -346,7 +352,7 @@ public final class InvokeService implements AutoCloseable {
             functionError = "Unhandled";
         }
         sink.line(ReportLines.end(requestId));
-        sink.line(ReportLines.report(requestId, duration, fn.memoryMb(), maxMem, initNanos, status,
+        sink.line(ReportLines.report(requestId, duration, fn.memoryMb(), maxMem, initNanos, restored, status,
                 status == null ? null : errorType));
         if (outcome.envReusable()) {
             giveBack(fn, env, createdAt);
@@ -354,7 +360,7 @@ public final class InvokeService implements AutoCloseable {
             closeEnv(env);
         }
         return new InvokeResponse(requestId, body, functionError, errorType, fn.version(), tail.base64(), cold,
-                duration, initNanos, maxMem);
+                duration, restored != null ? restored.durationNanos() : initNanos, maxMem, restored != null);
     }
 
     /** The suppressed init used up the function's timeout: the invoke timed out. */
@@ -378,7 +384,8 @@ public final class InvokeService implements AutoCloseable {
         long maxMem = env.maxMemoryUsedBytes();
         closeEnv(env);
         if (!startLogged) {
-            sink.line(ReportLines.initReport(f.durationNanos(), f.status(), f.errorType()));
+            sink.line(f.restore() ? ReportLines.restoreReport(f.durationNanos(), f.status(), f.errorType())
+                    : ReportLines.initReport(f.durationNanos(), f.status(), f.errorType()));
             sink.line(ReportLines.start(requestId, fn.version()));
         }
         sink.line(ReportLines.end(requestId));

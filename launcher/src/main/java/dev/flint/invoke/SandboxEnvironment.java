@@ -5,6 +5,8 @@ import dev.flint.runtimeapi.Invocation;
 import dev.flint.runtimeapi.InvocationResult;
 import dev.flint.runtimeapi.RuntimeApiListener;
 import dev.flint.runtimeapi.RuntimeApiServer;
+import dev.flint.sandbox.CheckpointManifest;
+import dev.flint.sandbox.RestoreRequest;
 import dev.flint.sandbox.Sandbox;
 import dev.flint.sandbox.SandboxException;
 import dev.flint.sandbox.SandboxLauncher;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +29,12 @@ import java.util.stream.Stream;
  * An execution environment built from a sandbox: the runtime bootstrap runs as uid 993 with the
  * code at /var/task (read-only), the Runtime API on a per-env Unix socket bound at /run/flint,
  * relayed to 127.0.0.1:9001 by flint-init. A timeout, crash or OOM kills the whole env.
+ *
+ * <p>SnapStart: a template env ({@link #forSnapshot}) runs Init with
+ * {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start} until the runtime parks in
+ * {@code restore/next} (or its first {@code next}), then {@link #checkpoint} dumps it. An env
+ * given a checkpoint dir restores from it instead of initialising (the Restore phase); a
+ * checkpoint that cannot be restored falls back to a normal Init, which the log says.
  */
 final class SandboxEnvironment implements Environment {
     static final int SANDBOX_UID = 993;
@@ -44,14 +53,41 @@ final class SandboxEnvironment implements Environment {
     private LogPump errPump;
     private final CompletableFuture<SandboxResult> exited = new CompletableFuture<>();
     private volatile boolean closed;
+    private final boolean snapshotTemplate;
+    private final Path checkpoint;
+    private volatile boolean restored;
 
     SandboxEnvironment(SandboxLauncher launcher, FunctionSpec fn, Path envsDir, String id, String region) {
+        this(launcher, fn, envsDir, id, region, false, null);
+    }
+
+    /** @param checkpoint a checkpoint dir to restore from instead of running Init, or null */
+    SandboxEnvironment(SandboxLauncher launcher, FunctionSpec fn, Path envsDir, String id, String region,
+            Path checkpoint) {
+        this(launcher, fn, envsDir, id, region, false, checkpoint);
+    }
+
+    private SandboxEnvironment(SandboxLauncher launcher, FunctionSpec fn, Path envsDir, String id, String region,
+            boolean snapshotTemplate, Path checkpoint) {
         this.launcher = launcher;
         this.fn = fn;
         this.envDir = envsDir.resolve(id);
         this.id = id;
         this.region = region;
         this.log = line -> {};
+        this.snapshotTemplate = snapshotTemplate;
+        this.checkpoint = checkpoint;
+    }
+
+    /** An env whose Init ends parked for a checkpoint (SnapStart's publish). */
+    static SandboxEnvironment forSnapshot(SandboxLauncher launcher, FunctionSpec fn, Path envsDir, String id,
+            String region) {
+        return new SandboxEnvironment(launcher, fn, envsDir, id, region, true, null);
+    }
+
+    /** True once this env was restored from a checkpoint (rather than initialised). */
+    boolean restored() {
+        return restored;
     }
 
     @Override
@@ -66,6 +102,12 @@ final class SandboxEnvironment implements Environment {
 
     @Override
     public InitResult init(Duration limit) {
+        if (checkpoint != null) {
+            InitResult r = restore(limit);
+            if (r != null) {
+                return r;
+            }
+        }
         long start = System.nanoTime();
         try {
             Files.createDirectories(envDir);
@@ -76,20 +118,7 @@ final class SandboxEnvironment implements Environment {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create env dir '" + envDir + "': " + e.getMessage(), e);
         }
-        LogSink forward = line -> log.line(line);
-        outPump = new LogPump("env-" + id + "-stdout", sandbox.stdout(), forward);
-        errPump = new LogPump("env-" + id + "-stderr", sandbox.stderr(), forward);
-        outPump.start();
-        errPump.start();
-        Thread watcher = new Thread(() -> {
-            try {
-                exited.complete(sandbox.awaitFor(null).orElseThrow());
-            } catch (RuntimeException e) {
-                exited.completeExceptionally(e);
-            }
-        }, "env-" + id + "-wait");
-        watcher.setDaemon(true);
-        watcher.start();
+        watch();
 
         Object first;
         try {
@@ -122,6 +151,103 @@ final class SandboxEnvironment implements Environment {
             return new InitResult.Failed(took, "error", type, LambdaErrors.json(type, exitReason(r)));
         }
         throw new IllegalStateException("init ended unexpectedly: " + first);
+    }
+
+    /** Log pumps and the exit watcher of a started (or restored) sandbox. */
+    private void watch() {
+        LogSink forward = line -> log.line(line);
+        outPump = new LogPump("env-" + id + "-stdout", sandbox.stdout(), forward);
+        errPump = new LogPump("env-" + id + "-stderr", sandbox.stderr(), forward);
+        outPump.start();
+        errPump.start();
+        Thread watcher = new Thread(() -> {
+            try {
+                exited.complete(sandbox.awaitFor(null).orElseThrow());
+            } catch (RuntimeException e) {
+                exited.completeExceptionally(e);
+            }
+        }, "env-" + id + "-wait");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /**
+     * The Restore phase: CRIU restores the checkpoint into a new sandbox, flint-init replays the
+     * runtime's parked request to this env's Runtime API, the runtime runs its after-restore hooks
+     * and calls {@code next}. Returns null when the checkpoint could not be restored (the caller
+     * then runs a normal Init); a failure of the restored runtime is the Restore phase's result.
+     */
+    private InitResult restore(Duration limit) {
+        long start = System.nanoTime();
+        CheckpointManifest manifest;
+        try {
+            manifest = CheckpointManifest.read(checkpoint);
+            Files.createDirectories(envDir);
+            api = RuntimeApiServer.startRestored(envDir.resolve("api.sock"), new RuntimeApiListener() {});
+            sandbox = launcher.restore(checkpoint, manifest, new RestoreRequest(
+                    Map.of(SOCKET_DIR_IN_SANDBOX, envDir), null, limit));
+        } catch (IOException | SandboxException e) {
+            log.line("flint: restore from the snapshot " + checkpoint + " failed, running a normal Init instead: "
+                    + e.getMessage());
+            if (api != null) {
+                api.close();
+                api = null;
+            }
+            return null;
+        }
+        restored = true;
+        watch();
+        long resumed = System.nanoTime();
+        sandbox.resume();
+        Duration left = limit.minusNanos(System.nanoTime() - start);
+        Object first;
+        try {
+            first = CompletableFuture.anyOf(api.restoreOutcome(), exited)
+                    .get(Math.max(1, left.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            drainLogs();
+            kill();
+            long took = System.nanoTime() - start;
+            return new InitResult.Failed(took, "timeout", "Runtime.RestoreHookUserTimeout",
+                    LambdaErrors.json("Runtime.RestoreHookUserTimeout", String.format(
+                            "Restore timed out after %.2f seconds", took / 1e9)), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during restore", e);
+        } catch (ExecutionException e) {
+            first = e.getCause();
+        }
+        long took = System.nanoTime() - start;
+        if (first instanceof InitOutcome.Ready) {
+            sandbox.applyCpuLimit();
+            return new InitResult.Restored(took, System.nanoTime() - resumed);
+        }
+        drainLogs();
+        if (first instanceof InitOutcome.Failed f) {
+            String type = f.errorType() == null ? "Runtime.AfterRestoreError" : f.errorType();
+            return new InitResult.Failed(took, "error", type, f.errorJson(), true);
+        }
+        if (first instanceof SandboxResult r) {
+            String type = r.oomKilled() ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+            return new InitResult.Failed(took, "error", type, LambdaErrors.json(type, exitReason(r)), true);
+        }
+        throw new IllegalStateException("restore ended unexpectedly: " + first);
+    }
+
+    /**
+     * Checkpoints this env (Init done, the runtime parked) into dir; the env is gone afterwards.
+     *
+     * @throws SandboxException stage checkpoint
+     */
+    CheckpointManifest checkpoint(Path dir) {
+        if (!snapshotTemplate || sandbox == null) {
+            throw new IllegalStateException("env " + id + " is not a snapshot template after Init");
+        }
+        try {
+            return sandbox.checkpoint(dir);
+        } finally {
+            drainLogs();
+        }
     }
 
     private InitResult initFailure(long start, SandboxException e) {
@@ -237,7 +363,7 @@ final class SandboxEnvironment implements Environment {
                 ? (Files.isExecutable(fn.codeDir().resolve("bootstrap")) ? "/var/task/bootstrap" : "/opt/bootstrap")
                 : "/var/runtime/bootstrap";
         return SandboxSpec.builder(fn.layers(), List.of(bootstrap))
-                .env(LambdaEnvironment.of(fn, region, "on-demand"))
+                .env(LambdaEnvironment.of(fn, region, snapshotTemplate ? "snap-start" : "on-demand"))
                 .cwd("/var/task")
                 .hostname("localhost")
                 .memoryMb(fn.memoryMb())
@@ -247,6 +373,7 @@ final class SandboxEnvironment implements Environment {
                 .bind(new SandboxSpec.BindMount(envDir, SOCKET_DIR_IN_SANDBOX, true))
                 .proxy(new SandboxSpec.RuntimeApiProxy(9001, SOCKET_DIR_IN_SANDBOX + "/api.sock"))
                 .deferCpuLimit(true)
+                .snapshot(snapshotTemplate)
                 .stdio(SandboxSpec.Stdio.PIPE)
                 .stdin(SandboxSpec.StdinMode.NULL)
                 .build();

@@ -41,6 +41,25 @@ public interface FlintLibrary extends Library {
     /** close(2). Returns 0 or -errno. */
     int flint_close(int fd);
 
+    /**
+     * Start an external tool (CRIU): stdin /dev/null, stdout+stderr on outFd (-1: /dev/null),
+     * fds[i] as fd targets[i], nothing else open, its own session. Returns the pid (pidfd in
+     * pidfdOut[0]) or -1.
+     */
+    int flint_spawn_tool(String[] argv, int[] fds, int[] targets, int nfds, int outFd, int[] pidfdOut, FlintError err);
+
+    /** pidfd_open(2) for a process this JVM did not clone itself. Returns the fd or -1. */
+    int flint_pidfd_open(int pid, FlintError err);
+
+    /** mount(2) in the supervisor's mount namespace. 0 or -1. */
+    int flint_mount(String source, String target, String fstype, long flags, String data, FlintError err);
+
+    /** umount2(2). 0 or -1. */
+    int flint_umount(String target, int flags, FlintError err);
+
+    /** pipe2(O_CLOEXEC): fds[0] read end, fds[1] write end. 0 or -1. */
+    int flint_pipe(int[] fds, FlintError err);
+
     /** Number of stages (FLINT_STAGE_COUNT). */
     int flint_stage_count();
 

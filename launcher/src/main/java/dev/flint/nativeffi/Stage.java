@@ -24,7 +24,9 @@ public enum Stage {
     PROXY("proxy"),
     WAIT("wait"),
     SIGNAL("signal"),
-    IO("io");
+    IO("io"),
+    CHECKPOINT("checkpoint"),
+    RESTORE("restore");
 
     private final String wireName;
 

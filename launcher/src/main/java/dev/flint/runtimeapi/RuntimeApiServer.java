@@ -63,7 +63,12 @@ public final class RuntimeApiServer implements AutoCloseable {
     private Closeable unixListener;
     private ServerConnector tcpConnector;
 
-    private enum Phase { INIT, INIT_FAILED, RESTORE_PARKED, RESTORING, READY }
+    /**
+     * RESTORE_PENDING: a restored env's server before the runtime's parked request (replayed by
+     * flint-init after the restore) arrives: {@code restore/next} is answered at once, and a
+     * {@code next} (a runtime that parked there instead) ends the Restore phase directly.
+     */
+    private enum Phase { INIT, INIT_FAILED, RESTORE_PARKED, RESTORE_PENDING, RESTORING, READY }
 
     record Pending(Invocation invocation, CompletableFuture<InvocationResult> future) {}
 
@@ -103,6 +108,21 @@ public final class RuntimeApiServer implements AutoCloseable {
             env.close();
             throw new RuntimeApiException("runtime api: bind: " + e.getMessage() + ": on '" + path + "'", e);
         }
+        return env;
+    }
+
+    /**
+     * Like {@link #start}, for an env restored from a snapshot: the runtime is past Init and its
+     * first request here is the one it made before the checkpoint. {@link #restoreOutcome()}
+     * completes Ready at its first {@code invocation/next}, Failed on {@code restore/error} or
+     * {@code init/error} (which Lambda's RIE also treats as a restore error during a restore).
+     */
+    public static RuntimeApiServer startRestored(Path socketPath, RuntimeApiListener listener) {
+        RuntimeApiServer env = start(socketPath, listener);
+        synchronized (env.lock) {
+            env.phase = Phase.RESTORE_PENDING;
+        }
+        env.initOutcome.complete(InitOutcome.ready());
         return env;
     }
 
@@ -261,7 +281,7 @@ public final class RuntimeApiServer implements AutoCloseable {
                 refusedFrom = "Invoking";
             } else {
                 initReady = phase == Phase.INIT;
-                restored = phase == Phase.RESTORING;
+                restored = phase == Phase.RESTORING || phase == Phase.RESTORE_PENDING;
                 phase = Phase.READY;
                 toSend = queue.poll();
                 if (toSend != null) {
@@ -351,11 +371,18 @@ public final class RuntimeApiServer implements AutoCloseable {
 
     /** Records an init error; returns null when accepted, else the current state's name for the 403. */
     String initError(String errorType, byte[] body) {
+        boolean restoring;
         synchronized (lock) {
-            if (phase != Phase.INIT || closed) {
+            restoring = phase == Phase.RESTORING || phase == Phase.RESTORE_PENDING;
+            if ((phase != Phase.INIT && !restoring) || closed) {
                 return closed ? "Closed" : phase.name();
             }
             phase = Phase.INIT_FAILED;
+        }
+        if (restoring) {
+            listener.onRestoreError(errorType, body);
+            restoreOutcome.complete(InitOutcome.failed(errorType, body));
+            return null;
         }
         listener.onInitError(errorType, body);
         initOutcome.complete(InitOutcome.failed(errorType, body));
@@ -364,13 +391,22 @@ public final class RuntimeApiServer implements AutoCloseable {
 
     void restoreNext(Parked parked) {
         String refusedFrom = null;
+        boolean restored = false;
         synchronized (lock) {
-            if (closed || phase != Phase.INIT) {
+            if (!closed && phase == Phase.RESTORE_PENDING) {
+                phase = Phase.RESTORING;
+                restored = true;
+            } else if (closed || phase != Phase.INIT) {
                 refusedFrom = closed ? "Closed" : phase.name();
             } else {
                 phase = Phase.RESTORE_PARKED;
                 parkedRestore = parked;
             }
+        }
+        if (restored) {
+            // This env is the restored copy: the checkpoint was taken while this request waited.
+            Responses.send(parked.response, parked.callback, 200, null, new byte[0]);
+            return;
         }
         if (refusedFrom != null) {
             Responses.invalidState(parked.response, parked.callback, refusedFrom, "RestoreReady",

@@ -20,6 +20,11 @@ public final class PipeInputStream extends InputStream {
         this.fd = fd;
     }
 
+    /** The pipe's read end (for naming the pipe to CRIU: {@code pipe:[inode]}). */
+    int fd() {
+        return fd;
+    }
+
     /** Blocks until data, EOF or an error is there (or timeoutMs passes; -1 = forever). */
     public boolean awaitReadable(int timeoutMs) {
         return closed || lib.flint_wait_readable(fd, timeoutMs) != 0;

@@ -8,6 +8,7 @@ import dev.flint.nativeffi.FlintExit;
 import dev.flint.nativeffi.FlintLibrary;
 import dev.flint.nativeffi.Stage;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,6 +43,10 @@ public final class Sandbox implements AutoCloseable {
     private volatile long exitNanos;
     private volatile boolean timedOut;
     private volatile boolean closed;
+    // set for sandboxes started with SandboxSpec.snapshot: what a checkpoint needs
+    private SandboxSpec spec;
+    private PipeInputStream status;
+    private int hostUidBase = -1;
 
     Sandbox(FlintLibrary lib, String id, int pid, int pidfd, Cgroup cgroup, CgroupLimits limits, PipeInputStream stdout,
             PipeInputStream stderr,
@@ -63,6 +68,38 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public String id() { return id; }
+
+    void checkpointable(SandboxSpec spec, PipeInputStream status, int hostUidBase) {
+        this.spec = spec;
+        this.status = status;
+        this.hostUidBase = hostUidBase;
+    }
+
+    SandboxSpec spec() { return spec; }
+
+    int hostUidBase() { return hostUidBase; }
+
+    PipeInputStream stdoutPipe() { return stdout; }
+
+    PipeInputStream stderrPipe() { return stderr; }
+
+    /**
+     * Checkpoints this sandbox into {@code dir} with CRIU and ends it (CRIU kills the dumped tree).
+     * The runtime must be parked in a Runtime API call; see {@link Checkpointer}.
+     *
+     * @throws SandboxException stage checkpoint, with CRIU's own error lines
+     */
+    public CheckpointManifest checkpoint(Path dir) {
+        if (spec == null) {
+            throw new IllegalStateException("sandbox " + id + " was not started with snapshot(true)");
+        }
+        return new Checkpointer(Criu.locate()).dump(this, dir, status);
+    }
+
+    /** Restored sandboxes: lets flint-init's proxy reconnect and replay the parked request. */
+    public void resume() {
+        signal(12); // SIGUSR2
+    }
 
     /** Host pid of flint-init. */
     public int pid() { return pid; }

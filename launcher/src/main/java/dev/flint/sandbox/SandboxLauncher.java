@@ -32,6 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SandboxLauncher {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Where a sandbox to checkpoint sees flint-init: it re-execs itself from there once its root
+     * is built, so that CRIU finds its executable on a mount of the sandbox (init.c).
+     */
+    static final String SNAPSHOT_INIT = "/.flint-init";
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final Set<Sandbox> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -107,7 +112,7 @@ public final class SandboxLauncher {
 
     /** Starts a sandbox; on any failure nothing is left behind and a SandboxException names the stage. */
     public Sandbox launch(SandboxSpec spec) {
-        String id = ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        String id = newId();
         long start = System.nanoTime();
         Map<String, Long> phases = new LinkedHashMap<>();
         CgroupLimits limits = CgroupLimits.forMemory(spec.memoryMb(), hostCpus);
@@ -140,17 +145,26 @@ public final class SandboxLauncher {
         PipeInputStream err = r.stderrFd >= 0 ? NativeFd.input(lib, r.stderrFd) : null;
         OutputStream in = r.stdinFd >= 0 ? NativeFd.output(lib, r.stdinFd) : null;
         SetupReport report;
-        try (InputStream status = NativeFd.input(lib, r.statusFd)) {
-            report = SetupReport.read(status);
+        PipeInputStream status = NativeFd.input(lib, r.statusFd);
+        try {
+            // A sandbox to checkpoint keeps its status fd: flint-init reports {"parked":N} there.
+            report = spec.snapshot() ? SetupReport.readFirst(status) : SetupReport.read(status);
         } catch (IOException | RuntimeException e) {
             report = new SetupReport(false, Map.of(), new SandboxException(Stage.IO, 0, "io: status of flint-init: " + e));
+        }
+        if (!spec.snapshot()) {
+            status.close();
         }
         phases.putAll(report.phasesMicros());
         Sandbox sandbox = new Sandbox(lib, id, r.pid, r.pidfd, cgroup, limits, out, err, in, phases, start,
                 spec.timeout(), s -> {
                     LIVE.remove(s);
+                    status.close();
                     closeRange(range);
                 });
+        if (spec.snapshot()) {
+            sandbox.checkpointable(spec, status, range.hostId());
+        }
         LIVE.add(sandbox);
         if (!report.ready()) {
             sandbox.close();
@@ -167,7 +181,49 @@ public final class SandboxLauncher {
         return sandbox;
     }
 
-    private static void closeRange(UidRanges.Range range) {
+    // ---- for Restorer: a restored sandbox gets its cgroup, uid range and scratch from here too
+
+    FlintLibrary lib() {
+        return lib;
+    }
+
+    Cgroups cgroups() {
+        return cgroups;
+    }
+
+    Path mountBase() {
+        return mountBase;
+    }
+
+    int hostCpus() {
+        return hostCpus;
+    }
+
+    UidRanges uidRanges() {
+        return uidRanges;
+    }
+
+    static String newId() {
+        return ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+    }
+
+    static void register(Sandbox s) {
+        LIVE.add(s);
+    }
+
+    static void unregister(Sandbox s) {
+        LIVE.remove(s);
+    }
+
+    /**
+     * Restores a sandbox from a checkpoint (see {@link Restorer}): fresh namespaces, cgroup, uid
+     * range and root; the restored flint-init's proxy stays parked until {@link Sandbox#resume()}.
+     */
+    public Sandbox restore(Path imageDir, CheckpointManifest manifest, RestoreRequest request) {
+        return new Restorer(this, Criu.locate()).restore(imageDir, manifest, request);
+    }
+
+    static void closeRange(UidRanges.Range range) {
         if (range != null) {
             range.close();
         }
@@ -205,6 +261,10 @@ public final class SandboxLauncher {
         for (SandboxSpec.BindMount b : spec.binds()) {
             binds.addObject().put("source", b.source().toString()).put("target", b.target()).put("readonly", b.readonly());
         }
+        if (spec.snapshot()) {
+            binds.addObject().put("source", NativeLoader.initBinary().toString()).put("target", SNAPSHOT_INIT)
+                    .put("readonly", true);
+        }
         ArrayNode argv = sb.putArray("argv");
         spec.argv().forEach(argv::add);
         ArrayNode env = sb.putArray("env");
@@ -221,6 +281,7 @@ public final class SandboxLauncher {
             iso.caps().forEach(sb.putArray("caps")::add);
         }
         sb.put("network", iso.hostNetwork() ? "host" : "private");
+        sb.put("snapshot", spec.snapshot());
         if (spec.proxy() != null) {
             sb.putObject("proxy").put("port", spec.proxy().port()).put("socket", spec.proxy().socketPath());
         }

@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * @param deferCpuLimit leave the CPU quota off after set-up until {@link Sandbox#applyCpuLimit()}
  *     (a Lambda env applies it when Init ends)
  * @param isolation the isolation layers (all on by default)
+ * @param snapshot the sandbox may be checkpointed ({@link Sandbox#park()}): needs a proxy, pipe
+ *     stdio, a read-only root and a user namespace (CRIU cannot dump non-root processes
+ *     outside one on these hosts)
  */
 public record SandboxSpec(
         List<Path> layers,
@@ -39,7 +42,8 @@ public record SandboxSpec(
         RuntimeApiProxy proxy,
         boolean readonlyRoot,
         boolean deferCpuLimit,
-        Isolation isolation) {
+        Isolation isolation,
+        boolean snapshot) {
 
     public static final int MIN_MEMORY_MB = 128;
     public static final int MAX_MEMORY_MB = 3008;
@@ -121,6 +125,10 @@ public record SandboxSpec(
                 throw new InvalidSpecException("environment entry '" + e + "' must look like KEY=VALUE");
             }
         }
+        if (snapshot && (proxy == null || stdio != Stdio.PIPE || !readonlyRoot || !isolation.userns())) {
+            throw new InvalidSpecException("a sandbox to checkpoint needs a Runtime API proxy, piped stdio, a read-only"
+                    + " root and a user namespace");
+        }
     }
 
     /** A builder with Lambda-like defaults: 128 MB, 512 MB /tmp, read-only root, uid 0. */
@@ -147,6 +155,7 @@ public record SandboxSpec(
         private boolean readonlyRoot = true;
         private boolean deferCpuLimit;
         private Isolation isolation = Isolation.DEFAULT;
+        private boolean snapshot;
 
         private Builder(List<Path> layers, List<String> argv) {
             this.layers = layers;
@@ -169,10 +178,11 @@ public record SandboxSpec(
         public Builder readonlyRoot(boolean v) { readonlyRoot = v; return this; }
         public Builder deferCpuLimit(boolean v) { deferCpuLimit = v; return this; }
         public Builder isolation(Isolation v) { isolation = v; return this; }
+        public Builder snapshot(boolean v) { snapshot = v; return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(layers, argv, env, cwd, hostname, memoryMb, timeout, tmpMb, binds, uid, gid,
-                    stdio, stdin, proxy, readonlyRoot, deferCpuLimit, isolation);
+                    stdio, stdin, proxy, readonlyRoot, deferCpuLimit, isolation, snapshot);
         }
     }
 }

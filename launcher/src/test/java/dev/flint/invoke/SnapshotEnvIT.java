@@ -1,0 +1,71 @@
+package dev.flint.invoke;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flint.cgroup.Cgroups;
+import dev.flint.runtimeapi.Invocation;
+import dev.flint.sandbox.CheckpointManifest;
+import dev.flint.sandbox.SandboxLauncher;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoint of an initialised env and restores from it, at the env level (below InvokeService). */
+@RequiresSandboxHost(images = {"python3.11"})
+class SnapshotEnvIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void restoredEnvAnswersWithTheStateOfItsInit() throws Exception {
+        try (SandboxStack stack = new SandboxStack(tmp.resolve("state"))) {
+            FunctionSpec fn = stack.python("snap-counter", "snap-counter", 10, tmp);
+            SandboxLauncher launcher = new SandboxLauncher(Cgroups.detect(), SandboxStack.RUN_DIR);
+            Path envs = SandboxStack.RUN_DIR.resolve("envs");
+            Path dir = tmp.resolve("checkpoint");
+            List<String> log = Collections.synchronizedList(new ArrayList<>());
+            SandboxEnvironment template = SandboxEnvironment.forSnapshot(launcher, fn, envs,
+                    SandboxStack.OWN_PREFIX + "snap-t", SandboxStack.REGION);
+            template.log(log::add);
+            CheckpointManifest m;
+            try {
+                assertInstanceOf(InitResult.Ready.class, template.init(Duration.ofSeconds(10)));
+                m = template.checkpoint(dir);
+            } finally {
+                template.close();
+            }
+            System.out.println("checkpoint: " + m);
+            for (int i = 0; i < 2; i++) {
+                List<String> rlog = Collections.synchronizedList(new ArrayList<>());
+                SandboxEnvironment env = new SandboxEnvironment(launcher, fn, envs, SandboxStack.OWN_PREFIX + "snap-r" + i,
+                        SandboxStack.REGION, dir);
+                env.log(rlog::add);
+                try {
+                    InitResult r = env.init(Duration.ofSeconds(10));
+                    assertInstanceOf(InitResult.Restored.class, r, () -> r + " log " + rlog);
+                    System.out.println("restore " + i + ": " + r.durationNanos() / 1e6 + " ms");
+                    InvokeOutcome o = env.invoke(new Invocation("req-" + i, "{}".getBytes(StandardCharsets.UTF_8),
+                            System.currentTimeMillis() + 10_000, "arn", null, null, null), Duration.ofSeconds(10));
+                    InvokeOutcome.Success s = assertInstanceOf(InvokeOutcome.Success.class, o, () -> o + " log " + rlog);
+                    JsonNode body = JSON.readTree(s.payload());
+                    System.out.println("restored answer: " + body + " log " + rlog);
+                    assertEquals(1, body.get("calls").asInt());
+                    assertTrue(rlog.stream().noneMatch(l -> l.contains("INIT ran")), rlog.toString());
+                } finally {
+                    env.close();
+                }
+            }
+        }
+    }
+}
