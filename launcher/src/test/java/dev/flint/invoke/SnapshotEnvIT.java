@@ -45,13 +45,18 @@ class SnapshotEnvIT {
             } finally {
                 template.close();
             }
-            System.out.println("checkpoint: " + m);
-            for (int i = 0; i < 2; i++) {
-                List<String> rlog = Collections.synchronizedList(new ArrayList<>());
-                SandboxEnvironment env = new SandboxEnvironment(launcher, fn, envs, SandboxStack.OWN_PREFIX + "snap-r" + i,
-                        SandboxStack.REGION, dir);
-                env.log(rlog::add);
-                try {
+            System.out.println("checkpoint: " + m.dumpMicros() / 1000 + " ms, " + m.imageBytes() / 1024 + " KB");
+            List<String> tokens = new ArrayList<>();
+            // Two restored envs alive at once: each in its own host uid range (the second one's
+            // userns image is rewritten), both with the state of the one Init.
+            List<SandboxEnvironment> envs2 = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    List<String> rlog = Collections.synchronizedList(new ArrayList<>());
+                    SandboxEnvironment env = new SandboxEnvironment(launcher, fn, envs,
+                            SandboxStack.OWN_PREFIX + "snap-r" + i, SandboxStack.REGION, dir);
+                    envs2.add(env);
+                    env.log(rlog::add);
                     InitResult r = env.init(Duration.ofSeconds(10));
                     assertInstanceOf(InitResult.Restored.class, r, () -> r + " log " + rlog);
                     System.out.println("restore " + i + ": " + r.durationNanos() / 1e6 + " ms");
@@ -59,13 +64,14 @@ class SnapshotEnvIT {
                             System.currentTimeMillis() + 10_000, "arn", null, null, null), Duration.ofSeconds(10));
                     InvokeOutcome.Success s = assertInstanceOf(InvokeOutcome.Success.class, o, () -> o + " log " + rlog);
                     JsonNode body = JSON.readTree(s.payload());
-                    System.out.println("restored answer: " + body + " log " + rlog);
                     assertEquals(1, body.get("calls").asInt());
                     assertTrue(rlog.stream().noneMatch(l -> l.contains("INIT ran")), rlog.toString());
-                } finally {
-                    env.close();
+                    tokens.add(body.get("token").asText());
                 }
+            } finally {
+                envs2.forEach(SandboxEnvironment::close);
             }
+            assertEquals(1, tokens.stream().distinct().count(), tokens.toString());
         }
     }
 }
