@@ -88,6 +88,7 @@ public final class Criu {
                     + " is too old: 4.2 or newer is needed (older ones cannot dump TCP sockets on kernels >= 6.16)",
                     "run scripts/setup.sh, which builds CRIU 4.2.1 from Debian's source package");
         }
+        KdatCache.ensure(bin.get());
         return new Criu(NativeLoader.library(), bin.get(), v);
     }
 

@@ -69,7 +69,7 @@ final class Restorer {
             pipe(err);
             List<String> args = new ArrayList<>(List.of("restore", "-D", work.toString(), "--root", root.root().toString(),
                     "--restore-detached", "--restore-sibling", "--pidfile", work.resolve("pid").toString(),
-                    "--tcp-established", "--empty-ns", "net",
+                    "--tcp-established", "--network-lock", "skip", "--empty-ns", "net",
                     "--action-script", SandboxLauncher.helperBinary("flint-criu-action").toString(),
                     "--manage-cgroups=soft",
                     "--inherit-fd", "fd[" + STDOUT_TARGET + "]:" + m.stdoutPipe(),
