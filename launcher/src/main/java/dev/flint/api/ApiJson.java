@@ -9,6 +9,7 @@ import dev.flint.function.AliasConfig;
 import dev.flint.function.EventInvokeConfig;
 import dev.flint.function.FunctionArns;
 import dev.flint.function.FunctionConfig;
+import dev.flint.function.SnapStartStore;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Iterator;
@@ -191,6 +192,26 @@ public final class ApiJson {
         ObjectNode logging = n.putObject("LoggingConfig");
         logging.put("LogFormat", "Text");
         logging.put("LogGroup", "/aws/lambda/" + fn.name());
+        return n;
+    }
+
+    /**
+     * FunctionConfiguration with the function's SnapStart setting and the version's status: a
+     * published version is On once its checkpoint exists; a failed optimization shows as State
+     * Failed with its reason.
+     */
+    public static ObjectNode configuration(FunctionConfig fn, SnapStartStore store) {
+        ObjectNode n = configuration(fn);
+        ObjectNode snap = n.putObject("SnapStart");
+        snap.put("ApplyOn", store.applyOn(fn.name()));
+        snap.put("OptimizationStatus", fn.isLatest() ? "Off" : store.optimizationStatus(fn.name(), fn.version()));
+        if (!fn.isLatest()) {
+            store.failure(fn.name(), fn.version()).ifPresent(reason -> {
+                n.put("State", "Failed");
+                n.put("StateReason", reason);
+                n.put("StateReasonCode", "FunctionError");
+            });
+        }
         return n;
     }
 

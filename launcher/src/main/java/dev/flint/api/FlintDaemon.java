@@ -10,6 +10,8 @@ import dev.flint.invoke.AsyncInvoker;
 import dev.flint.invoke.FunctionSpecs;
 import dev.flint.invoke.InvokeOptions;
 import dev.flint.invoke.InvokeService;
+import dev.flint.invoke.SnapStartPublisher;
+import dev.flint.invoke.Snapshotter;
 import dev.flint.invoke.LogSink;
 import dev.flint.sandbox.SandboxLauncher;
 import dev.flint.store.Database;
@@ -59,7 +61,7 @@ public final class FlintDaemon implements AutoCloseable {
             FunctionRegistry reg = registry;
             service = InvokeService.create(launcher, c.runDir(), FunctionArns.region(), FunctionArns.account(),
                     new InvokeService.Settings(c.accountConcurrency(), reg::totalReserved, c.keepAlive(),
-                            c.memoryBudgetMb()));
+                            c.memoryBudgetMb()).withSnapshots(f -> reg.snapStart().checkpoint(f.name(), f.version())));
             async = new AsyncInvoker(new SqliteAsyncEventStore(db), service,
                     (name, qualifier) -> target(reg, images, name, qualifier),
                     arn -> {
@@ -68,11 +70,14 @@ public final class FlintDaemon implements AutoCloseable {
                     },
                     c.async(), c.log()).start();
             AsyncInvoker workers = async;
+            SnapStartPublisher snapStart = new SnapStartPublisher(registry, images,
+                    new Snapshotter(launcher, c.runDir(), FunctionArns.region()));
             LambdaApi api = new LambdaApi(registry,
                     new ServiceInvoker(service, images, name -> reserved(reg, name), c.log()),
                     (requestId, input) -> workers.submit(requestId, input.version().name(), input.qualifier(),
                             input.payload()),
-                    c.stateDir().resolve("tmp"));
+                    c.stateDir().resolve("tmp"))
+                    .withSnapStart(version -> snapStart.afterPublish(version, c.log()));
             LambdaApiServer server = new LambdaApiServer(api, c.bind(), c.port(), c.accountConcurrency()).start();
             return new FlintDaemon(db, registry, service, async, server);
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import dev.flint.function.FunctionDefinition;
 import dev.flint.function.FunctionRegistry;
 import dev.flint.function.FunctionUpdate;
 import dev.flint.function.ResolvedFunction;
+import dev.flint.function.SnapStartStore;
 import dev.flint.invoke.InvokeResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,6 +45,7 @@ public final class LambdaApi {
     private final AsyncInvoker asyncInvoker;
     private final Path tempDir;
     private final RandomGenerator random;
+    private volatile Consumer<FunctionConfig> snapStart = version -> {};
 
     /** @param tempDir where uploaded ZIPs are written before the code store takes them */
     public LambdaApi(FunctionRegistry registry, Invoker invoker, AsyncInvoker asyncInvoker, Path tempDir) {
@@ -57,6 +60,44 @@ public final class LambdaApi {
         this.asyncInvoker = asyncInvoker;
         this.tempDir = tempDir;
         this.random = random;
+    }
+
+    /**
+     * What runs right after PublishVersion (and CreateFunction/UpdateFunctionCode with Publish):
+     * SnapStart's optimization of the new version. A failure is recorded by it and shows as the
+     * version's State; the publish itself stands.
+     */
+    public LambdaApi withSnapStart(Consumer<FunctionConfig> afterPublish) {
+        this.snapStart = afterPublish;
+        return this;
+    }
+
+    private FunctionConfig published(FunctionConfig version) {
+        try {
+            snapStart.accept(version);
+        } catch (RuntimeException e) {
+            // recorded with the version (State Failed, StateReason); the publish stands, as on Lambda
+        }
+        return version;
+    }
+
+    private ObjectNode configuration(FunctionConfig fn) {
+        return ApiJson.configuration(fn, registry.snapStart());
+    }
+
+    /** SnapStart.ApplyOn from a request body, checked; null when absent. */
+    private static String snapStartApplyOn(JsonNode body) {
+        JsonNode snap = ApiJson.objectField(body, "SnapStart");
+        if (snap == null) {
+            return null;
+        }
+        String applyOn = ApiJson.text(snap, "ApplyOn");
+        if (applyOn == null || !(applyOn.equals(SnapStartStore.PUBLISHED_VERSIONS) || applyOn.equals(SnapStartStore.NONE))) {
+            throw ApiException.invalidParameter("1 validation error detected: Value '" + applyOn
+                    + "' at 'snapStart.applyOn' failed to satisfy constraint: Member must satisfy enum value set:"
+                    + " [PublishedVersions, None]");
+        }
+        return applyOn;
     }
 
     /** Routes and runs one request; never throws (errors are AWS error responses). */
@@ -154,6 +195,7 @@ public final class LambdaApi {
         Integer ephemeral = ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size");
         String description = ApiJson.text(body, "Description");
         Boolean publish = ApiJson.bool(body, "Publish");
+        String snapStartApplyOn = snapStartApplyOn(body);
         JsonNode code = ApiJson.objectField(body, "Code");
         Path zip = writeZip(code, "CreateFunction");
         FunctionConfig created;
@@ -163,10 +205,13 @@ public final class LambdaApi {
         } finally {
             deleteQuietly(zip);
         }
-        if (Boolean.TRUE.equals(publish)) {
-            created = registry.publishVersion(created.name(), null, null, null);
+        if (snapStartApplyOn != null) {
+            registry.snapStart().setApplyOn(created.name(), snapStartApplyOn);
         }
-        return ApiResponse.json(201, ApiJson.configuration(created));
+        if (Boolean.TRUE.equals(publish)) {
+            created = published(registry.publishVersion(created.name(), null, null, null));
+        }
+        return ApiResponse.json(201, configuration(created));
     }
 
     private ApiResponse listFunctions(ApiRequest req) {
@@ -183,13 +228,13 @@ public final class LambdaApi {
                 items.add(f);
             }
         }
-        return page(req, items, "Functions", ApiJson::configuration);
+        return page(req, items, "Functions", this::configuration);
     }
 
     private ApiResponse getFunction(ApiRequest req, String functionName) {
         FunctionConfig fn = resolve(functionName, req.queryParam("Qualifier")).config();
         ObjectNode out = ApiJson.object();
-        out.set("Configuration", ApiJson.configuration(fn));
+        out.set("Configuration", configuration(fn));
         // the ZIP is not kept (the code store keeps the extracted tree), so there is no Location
         out.putObject("Code").put("RepositoryType", "S3");
         OptionalInt reserved = registry.reservedConcurrency(fn.name());
@@ -200,7 +245,7 @@ public final class LambdaApi {
     }
 
     private ApiResponse getConfiguration(ApiRequest req, String functionName) {
-        return ApiResponse.json(200, ApiJson.configuration(resolve(functionName, req.queryParam("Qualifier")).config()));
+        return ApiResponse.json(200, configuration(resolve(functionName, req.queryParam("Qualifier")).config()));
     }
 
     private ApiResponse updateConfiguration(ApiRequest req, String functionName) {
@@ -213,11 +258,15 @@ public final class LambdaApi {
             vars = ApiJson.stringMap(ApiJson.objectField(body, "Environment"), "Variables");
             vars = vars == null ? Map.of() : vars;
         }
+        String snapStartApplyOn = snapStartApplyOn(body);
+        if (snapStartApplyOn != null) {
+            registry.snapStart().setApplyOn(name, snapStartApplyOn);
+        }
         FunctionUpdate u = new FunctionUpdate(ApiJson.text(body, "Runtime"), ApiJson.text(body, "Handler"),
                 ApiJson.integer(body, "MemorySize"), ApiJson.integer(body, "Timeout"), vars,
                 ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size"),
                 ApiJson.text(body, "Description"));
-        ApiResponse r = ApiResponse.json(200, ApiJson.configuration(registry.updateConfiguration(name, u)));
+        ApiResponse r = ApiResponse.json(200, configuration(registry.updateConfiguration(name, u)));
         invoker.functionChanged(name);
         return r;
     }
@@ -241,9 +290,9 @@ public final class LambdaApi {
         }
         invoker.functionChanged(name);
         if (Boolean.TRUE.equals(ApiJson.bool(body, "Publish"))) {
-            updated = registry.publishVersion(name, null, null, null);
+            updated = published(registry.publishVersion(name, null, null, null));
         }
-        return ApiResponse.json(200, ApiJson.configuration(updated));
+        return ApiResponse.json(200, configuration(updated));
     }
 
     private ApiResponse deleteFunction(ApiRequest req, String functionName) {
@@ -354,14 +403,14 @@ public final class LambdaApi {
     private ApiResponse publishVersion(ApiRequest req, String functionName) {
         String name = unqualified(functionName, req.queryParam("Qualifier"));
         JsonNode body = ApiJson.parseObject(req.readBody(ApiLimits.CONTROL_REQUEST_BYTES, "PublishVersion"));
-        FunctionConfig v = registry.publishVersion(name, ApiJson.text(body, "Description"),
-                ApiJson.text(body, "CodeSha256"), ApiJson.text(body, "RevisionId"));
-        return ApiResponse.json(201, ApiJson.configuration(v));
+        FunctionConfig v = published(registry.publishVersion(name, ApiJson.text(body, "Description"),
+                ApiJson.text(body, "CodeSha256"), ApiJson.text(body, "RevisionId")));
+        return ApiResponse.json(201, configuration(v));
     }
 
     private ApiResponse listVersions(ApiRequest req, String functionName) {
         String name = unqualified(functionName, req.queryParam("Qualifier"));
-        return page(req, registry.listVersions(name), "Versions", ApiJson::configuration);
+        return page(req, registry.listVersions(name), "Versions", this::configuration);
     }
 
     // ---- aliases -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import dev.flint.function.FunctionConfig;
 import dev.flint.function.FunctionDefinition;
 import dev.flint.function.FunctionRegistry;
 import dev.flint.function.FunctionUpdate;
+import dev.flint.function.SnapStartStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,11 +20,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code flint function}: create, update, get, list and delete functions in /var/lib/flint. */
 @Command(name = "function", mixinStandardHelpOptions = true,
-        description = {"Create, update, get, list and delete functions.",
+        description = {"Create, update, get, list, publish and delete functions.",
             "Code is stored by CodeSha256, extracted once, read-only.",
             "When flint serve runs, these go through its API; otherwise they work on /var/lib/flint directly."},
         subcommands = {FunctionCommand.Create.class, FunctionCommand.Update.class, FunctionCommand.Get.class,
-            FunctionCommand.ListFunctions.class, FunctionCommand.Delete.class})
+            FunctionCommand.ListFunctions.class, FunctionCommand.Delete.class, FunctionPublishCommand.class})
 final class FunctionCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -81,22 +82,32 @@ final class FunctionCommand implements Runnable {
         @Option(names = "--description", paramLabel = "TEXT")
         String description;
 
+        @Option(names = "--snap-start", paramLabel = "APPLY_ON",
+                description = "SnapStart: PublishedVersions (each published version is initialised once and"
+                        + " checkpointed; its cold starts restore) or None (default)")
+        String snapStart;
+
         @Override
         public Integer call() {
             Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
             if (daemon.isPresent()) {
                 ObjectNode req = FunctionJson.createRequest(name, runtime, handler, CodeStore.zipBytes(code), memoryMb,
-                        timeoutSeconds, parseEnv(env), ephemeralMb, description);
+                        timeoutSeconds, parseEnv(env), ephemeralMb, description, snapStart);
                 System.out.println(FunctionJson.pretty(daemon.get().json("POST", "/2015-03-31/functions", req)));
                 return ExitCodes.OK;
             }
             Host.requireRoot("flint function create");
-            FunctionConfig fn;
             try (FunctionRegistry reg = registry()) {
-                fn = reg.create(new FunctionDefinition(name, runtime, handler, code, memoryMb, timeoutSeconds,
-                        parseEnv(env), ephemeralMb, description));
+                if (snapStart != null) {
+                    SnapStartStore.checkApplyOn(snapStart);
+                }
+                FunctionConfig fn = reg.create(new FunctionDefinition(name, runtime, handler, code, memoryMb,
+                        timeoutSeconds, parseEnv(env), ephemeralMb, description));
+                if (snapStart != null) {
+                    reg.snapStart().setApplyOn(name, snapStart);
+                }
+                System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn, reg.snapStart())));
             }
-            System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn)));
             return ExitCodes.OK;
         }
     }
@@ -131,6 +142,11 @@ final class FunctionCommand implements Runnable {
         @Option(names = "--description", paramLabel = "TEXT")
         String description;
 
+        @Option(names = "--snap-start", paramLabel = "APPLY_ON",
+                description = "SnapStart: PublishedVersions (each published version is initialised once and"
+                        + " checkpointed; its cold starts restore) or None (default)")
+        String snapStart;
+
         @Override
         public Integer call() {
             Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
@@ -141,7 +157,7 @@ final class FunctionCommand implements Runnable {
                     out = daemon.get().json("PUT", base + "/code", FunctionJson.codeRequest(CodeStore.zipBytes(code)));
                 }
                 ObjectNode cfg = FunctionJson.configurationRequest(runtime, handler, memoryMb, timeoutSeconds,
-                        env == null ? null : parseEnv(env), ephemeralMb, description);
+                        env == null ? null : parseEnv(env), ephemeralMb, description, snapStart);
                 if (cfg.size() > 0) {
                     out = daemon.get().json("PUT", base + "/configuration", cfg);
                 }
@@ -162,7 +178,10 @@ final class FunctionCommand implements Runnable {
                 if (!u.equals(FunctionUpdate.none())) {
                     fn = reg.updateConfiguration(name, u);
                 }
-                System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn)));
+                if (snapStart != null) {
+                    reg.snapStart().setApplyOn(name, snapStart);
+                }
+                System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn, reg.snapStart())));
                 return ExitCodes.OK;
             }
         }
@@ -173,16 +192,21 @@ final class FunctionCommand implements Runnable {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        @Option(names = "--qualifier", paramLabel = "VERSION", description = "a published version (default: $LATEST)")
+        String qualifier;
+
         @Override
         public Integer call() {
             Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
             if (daemon.isPresent()) {
                 System.out.println(FunctionJson.pretty(daemon.get().json("GET",
-                        "/2015-03-31/functions/" + DaemonClient.path(name) + "/configuration", null)));
+                        "/2015-03-31/functions/" + DaemonClient.path(name) + "/configuration"
+                                + (qualifier == null ? "" : "?Qualifier=" + DaemonClient.path(qualifier)), null)));
                 return ExitCodes.OK;
             }
             try (FunctionRegistry reg = registry()) {
-                System.out.println(FunctionJson.pretty(FunctionJson.configuration(reg.require(name))));
+                System.out.println(FunctionJson.pretty(FunctionJson.configuration(
+                        qualifier == null ? reg.require(name) : reg.getVersion(name, qualifier), reg.snapStart())));
             }
             return ExitCodes.OK;
         }
@@ -220,14 +244,27 @@ final class FunctionCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete functions (and their unshared code).")
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete functions (and their unshared code and snapshots), or one published version.")
     static final class Delete implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "NAME")
         List<String> names;
 
+        @Option(names = "--version", paramLabel = "N", description = "delete only this published version of NAME")
+        String version;
+
         @Override
         public Integer call() {
+            if (version != null && names.size() != 1) {
+                throw new IllegalArgumentException("--version deletes a version of one function; give one NAME");
+            }
             Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
+            if (daemon.isPresent() && version != null) {
+                daemon.get().json("DELETE", "/2015-03-31/functions/" + DaemonClient.path(names.get(0))
+                        + "?Qualifier=" + DaemonClient.path(version), null);
+                System.err.println("deleted " + names.get(0) + ":" + version);
+                return ExitCodes.OK;
+            }
             if (daemon.isPresent()) {
                 for (String n : names) {
                     daemon.get().json("DELETE", "/2015-03-31/functions/" + DaemonClient.path(n), null);
@@ -237,6 +274,11 @@ final class FunctionCommand implements Runnable {
             }
             Host.requireRoot("flint function delete");
             try (FunctionRegistry reg = registry()) {
+                if (version != null) {
+                    reg.deleteVersion(names.get(0), version);
+                    System.err.println("deleted " + names.get(0) + ":" + version);
+                    return ExitCodes.OK;
+                }
                 for (String n : names) {
                     reg.delete(n);
                     System.err.println("deleted " + n);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flint.api.ApiJson;
 import dev.flint.function.FunctionConfig;
+import dev.flint.function.SnapStartStore;
 
 /** Lambda's JSON shapes as the CLI prints and sends them (the daemon's own shapes are in {@link ApiJson}). */
 final class FunctionJson {
@@ -13,14 +14,16 @@ final class FunctionJson {
     private FunctionJson() {}
 
     /** The same shape flint serve returns (GetFunctionConfiguration). */
-    static ObjectNode configuration(FunctionConfig fn) {
-        return ApiJson.configuration(fn);
+    static ObjectNode configuration(FunctionConfig fn, SnapStartStore snapStart) {
+        return ApiJson.configuration(fn, snapStart);
     }
 
     /** CreateFunction's request body (Code.ZipFile base64). */
     static ObjectNode createRequest(String name, String runtime, String handler, byte[] zip, Integer memoryMb,
-            Integer timeoutSeconds, java.util.Map<String, String> env, Integer ephemeralMb, String description) {
-        ObjectNode n = configurationRequest(runtime, handler, memoryMb, timeoutSeconds, env, ephemeralMb, description);
+            Integer timeoutSeconds, java.util.Map<String, String> env, Integer ephemeralMb, String description,
+            String snapStart) {
+        ObjectNode n = configurationRequest(runtime, handler, memoryMb, timeoutSeconds, env, ephemeralMb, description,
+                snapStart);
         n.put("FunctionName", name);
         n.putObject("Code").put("ZipFile", java.util.Base64.getEncoder().encodeToString(zip));
         n.put("PackageType", "Zip");
@@ -36,8 +39,11 @@ final class FunctionJson {
 
     /** UpdateFunctionConfiguration's request body: only the fields given (null = unchanged). */
     static ObjectNode configurationRequest(String runtime, String handler, Integer memoryMb, Integer timeoutSeconds,
-            java.util.Map<String, String> env, Integer ephemeralMb, String description) {
+            java.util.Map<String, String> env, Integer ephemeralMb, String description, String snapStart) {
         ObjectNode n = JSON.createObjectNode();
+        if (snapStart != null) {
+            n.putObject("SnapStart").put("ApplyOn", snapStart);
+        }
         if (runtime != null) {
             n.put("Runtime", runtime);
         }

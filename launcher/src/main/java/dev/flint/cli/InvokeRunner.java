@@ -1,6 +1,7 @@
 package dev.flint.cli;
 
 import dev.flint.function.FunctionArns;
+import dev.flint.function.SnapStartStore;
 import dev.flint.invoke.FunctionSpec;
 import dev.flint.invoke.InvokeResponse;
 import dev.flint.invoke.InvokeService;
@@ -28,8 +29,12 @@ final class InvokeRunner {
         PrintStream err = System.err;
         LogSink sink = logType == LogType.Stream ? err::println : line -> {};
         int code = ExitCodes.OK;
+        // A published SnapStart version restores from its checkpoint, in-process too.
+        SnapStartStore snapStart = new SnapStartStore(Host.stateDir().resolve("snapshots"));
+        InvokeService.Settings settings = InvokeService.Settings.defaults()
+                .withSnapshots(f -> snapStart.checkpoint(f.name(), f.version()));
         try (InvokeService service = InvokeService.create(Host.launcher(), Host.runDir(), FunctionArns.region(),
-                FunctionArns.account())) {
+                FunctionArns.account(), settings)) {
             for (int i = 0; i < repeat; i++) {
                 InvokeResponse r = service.invoke(fn, payload, sink);
                 out.write(r.payload());

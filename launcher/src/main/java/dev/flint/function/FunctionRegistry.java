@@ -55,6 +55,7 @@ public final class FunctionRegistry implements AutoCloseable {
 
     private final FunctionStore store;
     private final CodeStore code;
+    private final SnapStartStore snapStart;
     private final Clock clock;
     private final int accountConcurrencyLimit;
     private final Object lock = new Object();
@@ -76,6 +77,7 @@ public final class FunctionRegistry implements AutoCloseable {
     public FunctionRegistry(FunctionStore store, CodeStore code, Clock clock, int accountConcurrencyLimit) {
         this.store = store;
         this.code = code;
+        this.snapStart = new SnapStartStore(code.root().resolveSibling("snapshots"));
         this.clock = clock;
         if (accountConcurrencyLimit < MIN_UNRESERVED_CONCURRENCY) {
             throw new IllegalArgumentException("account concurrency limit must be >= "
@@ -95,6 +97,11 @@ public final class FunctionRegistry implements AutoCloseable {
 
     public CodeStore codeStore() {
         return code;
+    }
+
+    /** SnapStart settings and the checkpoints of published versions (beside the code store). */
+    public SnapStartStore snapStart() {
+        return snapStart;
     }
 
     public int accountConcurrencyLimit() {
@@ -185,6 +192,7 @@ public final class FunctionRegistry implements AutoCloseable {
                 shas.add(v.codeSha256());
             }
             store.delete(name);
+            snapStart.deleteFunction(name);
             for (String sha : shas) {
                 dropCodeIfUnused(sha);
             }
@@ -284,6 +292,7 @@ public final class FunctionRegistry implements AutoCloseable {
                         "Unable to delete version because the following aliases reference it: " + users);
             }
             store.deleteVersion(name, version);
+            snapStart.deleteVersion(name, version);
             dropCodeIfUnused(v.codeSha256());
         }
     }

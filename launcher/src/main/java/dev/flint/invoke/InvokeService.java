@@ -65,8 +65,18 @@ public final class InvokeService implements AutoCloseable {
      * @param keepAlive idle envs are shut down after this long
      * @param memoryBudgetMb idle envs are shut down (oldest first) when the memory of all envs
      *     would exceed this
+     * @param snapshots SnapStart checkpoints: a new env of a version that has one is restored
      */
-    public record Settings(int accountConcurrency, IntSupplier totalReserved, Duration keepAlive, long memoryBudgetMb) {
+    public record Settings(int accountConcurrency, IntSupplier totalReserved, Duration keepAlive, long memoryBudgetMb,
+            SnapshotCatalog snapshots) {
+        public Settings(int accountConcurrency, IntSupplier totalReserved, Duration keepAlive, long memoryBudgetMb) {
+            this(accountConcurrency, totalReserved, keepAlive, memoryBudgetMb, SnapshotCatalog.NONE);
+        }
+
+        public Settings withSnapshots(SnapshotCatalog catalog) {
+            return new Settings(accountConcurrency, totalReserved, keepAlive, memoryBudgetMb, catalog);
+        }
+
         /** One-shot CLI defaults: 1000 concurrent, no reservations, 10 min keep-alive, half the host's RAM. */
         public static Settings defaults() {
             long hostMb = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -108,7 +118,8 @@ public final class InvokeService implements AutoCloseable {
         Path envs = runDir.resolve("envs");
         removeStaleEnvDirs(envs);
         return new InvokeService(
-                fn -> new SandboxEnvironment(launcher, fn, envs, ProcessHandle.current().pid() + "-e" + ENV_SEQ.incrementAndGet(), region),
+                fn -> new SandboxEnvironment(launcher, fn, envs, ProcessHandle.current().pid() + "-e"
+                        + ENV_SEQ.incrementAndGet(), region, settings.snapshots().find(fn).orElse(null)),
                 region, account, INIT_LIMIT, settings);
     }
 
