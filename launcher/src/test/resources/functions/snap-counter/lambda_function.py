@@ -5,6 +5,7 @@ import time
 TOKEN = os.urandom(8).hex()
 INIT_PID = os.getpid()
 INIT_AT = time.time()
+time.sleep(1)  # Init work that a restore must not repeat
 print("INIT ran " + TOKEN, flush=True)
 calls = 0
 

@@ -26,6 +26,11 @@ final class InvokeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "the function's name")
     String name;
 
+    @Option(names = "--qualifier", paramLabel = "VERSION|ALIAS",
+            description = "a published version or an alias (default: $LATEST); a SnapStart version's cold start"
+                    + " restores its snapshot")
+    String qualifier;
+
     @Mixin
     PayloadMixin payload;
 
@@ -47,7 +52,8 @@ final class InvokeCommand implements Callable<Integer> {
         }
         FunctionConfig fn;
         try (FunctionRegistry registry = new FunctionRegistry(Host.stateDir())) {
-            fn = registry.require(name);
+            fn = qualifier == null ? registry.require(name)
+                    : registry.resolve(name, qualifier).pickVersion(java.util.concurrent.ThreadLocalRandom.current());
         }
         return InvokeRunner.run(FunctionSpecs.of(fn, Host.images()), event, repeat, logType);
     }
@@ -59,7 +65,8 @@ final class InvokeCommand implements Callable<Integer> {
                 ? Map.of() : Map.of("X-Amz-Log-Type", "Tail");
         for (int i = 0; i < repeat; i++) {
             HttpResponse<byte[]> r = daemon.send("POST", "/2015-03-31/functions/" + DaemonClient.path(name)
-                    + "/invocations", event, headers);
+                    + "/invocations" + (qualifier == null ? "" : "?Qualifier=" + DaemonClient.path(qualifier)), event,
+                    headers);
             DaemonClient.failOnError(r);
             System.out.write(r.body(), 0, r.body().length);
             if (repeat > 1 || r.body().length == 0 || r.body()[r.body().length - 1] != '\n') {
