@@ -85,6 +85,11 @@ final class SandboxEnvironment implements Environment {
         return new SandboxEnvironment(launcher, fn, envsDir, id, region, true, null);
     }
 
+    /** The sandbox behind this env once Init (or Restore) started it, else null. */
+    Sandbox sandbox() {
+        return sandbox;
+    }
+
     /** True once this env was restored from a checkpoint (rather than initialised). */
     boolean restored() {
         return restored;

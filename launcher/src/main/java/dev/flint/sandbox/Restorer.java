@@ -71,7 +71,7 @@ final class Restorer {
                     "--restore-detached", "--restore-sibling", "--pidfile", work.resolve("pid").toString(),
                     "--tcp-established", "--network-lock", "skip", "--empty-ns", "net",
                     "--action-script", SandboxLauncher.helperBinary("flint-criu-action").toString(),
-                    "--manage-cgroups=soft",
+                    "--manage-cgroups=soft", "--cgroup-yard", "/sys/fs/cgroup",
                     "--inherit-fd", "fd[" + STDOUT_TARGET + "]:" + m.stdoutPipe(),
                     "--inherit-fd", "fd[" + STDERR_TARGET + "]:" + m.stderrPipe()));
             cgroup.controllerPaths().forEach((controller, path) -> {
