@@ -110,6 +110,24 @@ final class RestoreRoot {
         }
     }
 
+    /** True when /proc/self/mountinfo has a mount at or below dir. */
+    static boolean mountedUnder(Path dir) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f.length > 4) {
+                    Path mp = Path.of(dev.flint.cgroup.MountInfo.unescape(f[4]));
+                    if (mp.startsWith(dir)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private void call(int rc, String what) {
         if (rc < 0) {
             throw new SandboxException(Stage.RESTORE, 0, "restore: cannot " + what);
@@ -181,6 +199,29 @@ final class RestoreRoot {
         }
     }
 
+    /**
+     * Entries "PID-N" of dir whose supervisor is gone (a crash mid-restore): their mounts are
+     * detached (a lazy unmount takes the binds and the overlay under them along) and the dirs
+     * removed.
+     */
+    static void removeStale(FlintLibrary lib, Path dir, java.util.function.Predicate<String> isStale) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path e : entries.toList()) {
+                if (isStale.test(e.getFileName().toString())) {
+                    RestoreRoot r = new RestoreRoot(lib, e);
+                    r.rootMounted = true;
+                    r.scratchMounted = true;
+                    r.close();
+                }
+            }
+        } catch (IOException ignored) {
+            // nothing to clean
+        }
+    }
+
     /** Detaches the host-side mounts (the restored sandbox keeps its own copies) and removes the dir. */
     void close() {
         FlintError err = new FlintError();
@@ -191,6 +232,9 @@ final class RestoreRoot {
         if (scratchMounted) {
             lib.flint_umount(base.toString(), MNT_DETACH, err);
             scratchMounted = false;
+        }
+        if (mountedUnder(base)) {
+            return; // never delete through a mount that is still there (the code dir bind is writable)
         }
         try (Stream<Path> walk = Files.walk(base)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -68,7 +68,10 @@ public final class SandboxLauncher {
         return NativeLoader.nativeDir().resolve(name);
     }
 
-    /** Removes cgroups left by supervisors that are no longer running; returns how many. */
+    /**
+     * Removes cgroups, and the host-side restore roots and work dirs, left by supervisors that are
+     * no longer running; returns how many cgroups.
+     */
     public int removeLeftovers() {
         List<String> stale = new ArrayList<>();
         cgroups.removeStale(name -> {
@@ -78,6 +81,8 @@ public final class SandboxLauncher {
             }
             return dead;
         });
+        RestoreRoot.removeStale(lib, mountBase, SandboxLauncher::isStale);
+        RestoreRoot.removeStale(lib, mountBase.resolveSibling("restore"), SandboxLauncher::isStale);
         return stale.size();
     }
 
