@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the python3.11 image's runtime client tests ({@code launcher/src/test/python}, stdlib
- * {@code unittest}) with the host's python3: flint_ric.py against a fake Runtime API, the SnapStart
- * sequence included. No root needed. Skipped without a python3 on the PATH, a failure under
+ * {@code unittest}) with the host's python3 (Debian's /usr/bin/python3 when present: the same 3.11
+ * as the image; otherwise the first on the PATH): flint_ric.py against a fake Runtime API, the
+ * SnapStart sequence included. No root needed. Skipped without a python3, a failure under
  * {@code CI=true}.
  */
 class PythonRuntimeClientTest {
@@ -59,6 +60,9 @@ class PythonRuntimeClientTest {
     }
 
     private static String python3() {
+        if (Files.isExecutable(Path.of("/usr/bin/python3"))) {
+            return "/usr/bin/python3";
+        }
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, "python3");
             if (Files.isExecutable(candidate)) {
