@@ -9,12 +9,18 @@ nothing of it happens. Stdlib only; run by PythonRuntimeClientTest (mvn test) or
     python3 -m unittest discover -s launcher/src/test/python -v
 
 FLINT_PYTHON_RUNTIME_DIR overrides where the runtime is (default: found from this file).
+
+Java17CracTest runs AWS's Java RIC (the java17 image's /var/runtime/lib, FLINT_JAVA17_LIB) with
+the JVM flags of images/java17/bootstrap and examples/snapstart-java's jar
+(FLINT_SNAPSTART_JAVA_JAR) against the same fake: org.crac resources must reach the RIC's hooks.
+It is skipped when those are not given (PythonRuntimeClientTest passes them when it finds them).
 """
 
 import http.server
 import json
 import os
 import random
+import shlex
 import shutil
 import subprocess
 import sys
@@ -28,6 +34,11 @@ sys.dont_write_bytecode = True  # never leave __pycache__ in the image recipe (i
 RUNTIME_DIR = os.environ.get("FLINT_PYTHON_RUNTIME_DIR") or os.path.normpath(os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "images", "python3.11", "runtime"))
 BOOTSTRAP = os.path.join(RUNTIME_DIR, "bootstrap")
+JAVA17_BOOTSTRAP = os.path.join(RUNTIME_DIR, "..", "..", "java17", "bootstrap")
+JAVA17_LIB = os.environ.get("FLINT_JAVA17_LIB", "")
+SNAPSTART_JAVA_JAR = os.environ.get("FLINT_SNAPSTART_JAVA_JAR", "")
+JAVA = os.environ.get("FLINT_JAVA", "/usr/lib/jvm/java-17-openjdk-amd64/bin/java")
+CRAC_COMPAT = "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac"
 PREFIX = "/2018-06-01/runtime"
 WAIT = 15  # seconds; every wait is bounded so a broken runtime fails the test instead of hanging it
 
@@ -88,6 +99,14 @@ HANDLER = textwrap.dedent('''
 ''')
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a runtime exiting is not an error
+            super().handle_error(request, client_address)
+
+
 class FakeRuntimeApi:
     """Serves a fixed list of events, parks restore/next until released, records every request."""
 
@@ -114,8 +133,7 @@ class FakeRuntimeApi:
             def do_POST(self):
                 fake.handle(self)
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.address = "127.0.0.1:%d" % self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -361,6 +379,104 @@ class OnDemandTest(RuntimeCase):
     def test_failing_hooks_are_never_run(self):
         self.start(init_type="provisioned-concurrency", fail_hook="before_a")
         self.check_unchanged()
+
+
+def java17_bootstrap_flags():
+    """The JVM options images/java17/bootstrap passes (the words between `java` and `-cp`)."""
+    with open(JAVA17_BOOTSTRAP) as f:
+        text = f.read().replace("\\\n", " ")
+    line = next(l for l in text.splitlines() if l.strip().startswith("exec java"))
+    words = shlex.split(line)
+    return words[2:words.index("-cp")]
+
+
+@unittest.skipUnless(os.path.isdir(JAVA17_LIB) and os.path.isfile(SNAPSTART_JAVA_JAR) and os.access(JAVA, os.X_OK),
+                     "needs FLINT_JAVA17_LIB (the java17 image's /var/runtime/lib), FLINT_SNAPSTART_JAVA_JAR"
+                     " (examples/snapstart-java/target/snapstart-java.jar) and a Java 17 at FLINT_JAVA")
+class Java17CracTest(unittest.TestCase):
+    """AWS's RIC with the image's JVM flags runs the org.crac hooks of examples/snapstart-java."""
+
+    def setUp(self):
+        self.api = None
+        self.proc = None
+        self.output = ""
+
+    def tearDown(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(WAIT)
+        if self.proc is not None:
+            self.proc.stdout.close()
+        if self.api is not None:
+            self.api.close()
+
+    def start(self, flags, **env_extra):
+        self.api = FakeRuntimeApi([("req-1", {})])
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "AWS_LAMBDA_RUNTIME_API": self.api.address,
+               "_HANDLER": "example.SnapStartHandler::handleRequest", "LAMBDA_TASK_ROOT": "/nonexistent",
+               "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start", **env_extra}
+        cmd = [JAVA, *flags, "-cp", os.path.join(JAVA17_LIB, "*") + ":" + SNAPSTART_JAVA_JAR,
+               "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", env["_HANDLER"]]
+        self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+
+    def finish(self):
+        """Stops the RIC (if still running) and returns its exit status (None if it was killed)."""
+        try:
+            code = self.proc.wait(WAIT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(WAIT)
+            code = None
+        self.output = self.proc.stdout.read().decode("utf-8", "replace")
+        return code
+
+    def context(self):
+        return "\nrequests: %s\noutput:\n%s" % (self.api.calls(), self.output)
+
+    def restored_response(self, flags):
+        self.start(flags)
+        self.assertTrue(self.api.restore_parked.wait(WAIT * 2), "no restore/next" + self.context())
+        self.api.restore_release.set()
+        idle = self.api.idle.wait(WAIT)
+        self.proc.kill()
+        self.finish()
+        self.assertTrue(idle, "no second invocation/next" + self.context())
+        (posted,) = self.api.find("POST", "/invocation/req-1/response")
+        return json.loads(posted["body"])
+
+    def test_the_bootstrap_passes_the_crac_compat_flag(self):
+        self.assertIn(CRAC_COMPAT, java17_bootstrap_flags())
+
+    def test_org_crac_resources_run_around_restore_next(self):
+        response = self.restored_response(java17_bootstrap_flags())
+        self.assertEqual(1, response["beforeCheckpointCalls"], self.context())
+        self.assertEqual(1, response["afterRestoreCalls"], self.context())
+        self.assertIn("beforeCheckpoint #1", self.output)
+        self.assertIn("afterRestore #1", self.output)
+
+    def test_without_the_flag_org_crac_drops_them(self):
+        flags = [f for f in java17_bootstrap_flags() if f != CRAC_COMPAT]
+        response = self.restored_response(flags)
+        self.assertEqual(0, response["beforeCheckpointCalls"], self.context())
+        self.assertEqual(0, response["afterRestoreCalls"], self.context())
+
+    def test_before_checkpoint_error(self):
+        self.start(java17_bootstrap_flags(), FAIL_BEFORE_SNAPSHOT="1")
+        self.assertEqual(64, self.finish(), self.context())
+        self.assertEqual([("POST", PREFIX + "/init/error")], self.api.calls(), self.context())
+        (posted,) = self.api.find("POST", "/init/error")
+        self.assertEqual("Runtime.BeforeCheckpointError", posted["headers"]["lambda-runtime-function-error-type"])
+
+    def test_after_restore_error(self):
+        self.start(java17_bootstrap_flags(), FAIL_AFTER_RESTORE="1")
+        self.assertTrue(self.api.restore_parked.wait(WAIT * 2), "no restore/next" + self.context())
+        self.api.restore_release.set()
+        self.assertEqual(64, self.finish(), self.context())
+        self.assertEqual([("GET", PREFIX + "/restore/next"), ("POST", PREFIX + "/restore/error")],
+                         self.api.calls(), self.context())
+        (posted,) = self.api.find("POST", "/restore/error")
+        self.assertEqual("Runtime.AfterRestoreError", posted["headers"]["lambda-runtime-function-error-type"])
 
 
 class HooksModuleTest(unittest.TestCase):
