@@ -51,12 +51,26 @@ else
 fi
 
 # --- command + state dirs ---------------------------------------------------------------
-# The Java example's jar (its function code), built with the same Maven and JDK.
+# The examples' build outputs (function code), built with the same Maven and JDK.
 if newer_than examples/hello-java/target/hello-java.jar examples/hello-java/pom.xml examples/hello-java/src; then
   say "examples/hello-java up to date"
 else
   say "building examples/hello-java"
   mvn -q -B -f examples/hello-java/pom.xml package || die "building examples/hello-java failed"
+fi
+# The SnapStart examples: a jar with org.crac bundled, and the generated modules the heavy
+# Python example imports (not committed; deterministic).
+if newer_than examples/snapstart-java/target/snapstart-java.jar examples/snapstart-java/pom.xml examples/snapstart-java/src; then
+  say "examples/snapstart-java up to date"
+else
+  say "building examples/snapstart-java"
+  mvn -q -B -f examples/snapstart-java/pom.xml package || die "building examples/snapstart-java failed"
+fi
+if newer_than examples/snapstart-python-heavy/heavy_modules/__init__.py examples/snapstart-python-heavy/generate.py; then
+  say "examples/snapstart-python-heavy up to date"
+else
+  say "generating examples/snapstart-python-heavy/heavy_modules"
+  /usr/bin/python3 examples/snapstart-python-heavy/generate.py || die "examples/snapstart-python-heavy/generate.py failed"
 fi
 
 ln -sfn "$REPO/scripts/flint" /usr/local/bin/flint

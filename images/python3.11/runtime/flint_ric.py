@@ -5,6 +5,13 @@ handlers see the same errors, error bodies, log lines and context object:
 
   init:  import $_HANDLER's module from $LAMBDA_TASK_ROOT; on failure POST /runtime/init/error
          (header Lambda-Runtime-Function-Error-Type) and exit 1
+  snap:  only with AWS_LAMBDA_INITIALIZATION_TYPE=snap-start (SnapStart), as awslambdaric does:
+         before-snapshot hooks (newest first), then GET /runtime/restore/next, which the
+         supervisor answers only in an environment restored from the snapshot; there: reseed
+         `random`, after-restore hooks (oldest first). Hooks come from snapshot_restore_py.
+         A failing hook (or restore/next) -> POST /runtime/init/error (Runtime.BeforeSnapshotError),
+         exit 64; a failing after-restore hook -> POST /runtime/restore/error
+         (Runtime.AfterRestoreError), exit 65
   loop:  GET /runtime/invocation/next -> handler(event, context)
          -> POST /runtime/invocation/{id}/response   (json.dumps of the result; bytes as-is)
          or POST /runtime/invocation/{id}/error      (header ...-Error-Type: Unhandled)
@@ -26,6 +33,12 @@ import traceback
 ERROR_LOG_LINE_TERMINATE = "\r"
 ERROR_LOG_IDENT = "\u00a0"  # AWS indents traceback lines with NO-BREAK SPACE
 API_PREFIX = "/2018-06-01/runtime"
+INIT_TYPE_SNAP_START = "snap-start"
+BEFORE_SNAPSHOT_ERROR = "Runtime.BeforeSnapshotError"
+AFTER_RESTORE_ERROR = "Runtime.AfterRestoreError"
+EXIT_BEFORE_SNAPSHOT_ERROR = 64
+EXIT_AFTER_RESTORE_ERROR = 65
+HOOKS_MODULE = "snapshot_restore_py"
 UNHANDLED_WARNING = (
     "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. "
     "However, in rare cases, a Lambda runtime update can cause unexpected function behavior. "
@@ -169,10 +182,21 @@ class RuntimeApi:
             headers["Lambda-Runtime-Function-XRay-Error-Cause"] = xray_cause
         self._request("POST", "/invocation/%s/error" % request_id, to_json(error), headers)
 
-    def post_init_error(self, error):
+    def post_init_error(self, error, error_type=None):
         headers = {"Content-Type": "application/json",
-                   "Lambda-Runtime-Function-Error-Type": error["errorType"]}
+                   "Lambda-Runtime-Function-Error-Type": error_type or error["errorType"]}
         self._request("POST", "/init/error", to_json(error), headers)
+
+    def restore_next(self):
+        """SnapStart: a plain GET (no body) that returns only once this env was restored."""
+        status, _, body = self._request("GET", "/restore/next")
+        if status != 200:
+            raise RuntimeError("runtime api: restore/next answered %d: %r" % (status, body))
+
+    def post_restore_error(self, error):
+        headers = {"Content-Type": "application/json",
+                   "Lambda-Runtime-Function-Error-Type": AFTER_RESTORE_ERROR}
+        self._request("POST", "/restore/error", to_json(error), headers)
 
 
 # ---- errors, as awslambdaric renders them ---------------------------------------------------
@@ -372,6 +396,71 @@ def handle(api, handler, headers, body):
         api.post_response(request_id, payload, result_type)
 
 
+# ---- SnapStart ------------------------------------------------------------------------------
+
+def run_before_snapshot(hooks):
+    """Newest registration first, each removed as it runs (as awslambdaric's hooks runner)."""
+    entries = hooks.get_before_snapshot()
+    while entries:
+        func, args, kwargs = entries.pop()
+        func(*args, **kwargs)
+
+
+def run_after_restore(hooks):
+    for func, args, kwargs in hooks.get_after_restore():
+        func(*args, **kwargs)
+
+
+def reseed_random():
+    """Give the `random` module fresh state from the kernel after a restore.
+
+    Every env restored from one snapshot starts with the same copy of the interpreter, so the
+    module-level Mersenne Twister seeded during Init would hand out the same "random" numbers in
+    each of them (the reason CPython reseeds it in a forked child). os.urandom comes from the
+    kernel, which is not part of the snapshot, so it differs per env. Only the module's shared
+    instance is reseeded: random.Random() objects made by the function keep their state, and
+    `secrets`, uuid.uuid4 and random.SystemRandom read os.urandom anyway. AWS's runtime does not
+    promise this; portable code reseeds in its own after-restore hook.
+    """
+    module = sys.modules.get("random")
+    if module is not None:
+        module.seed(os.urandom(32))
+
+
+def _snap_start_failed(exc, error_type, report, exit_code):
+    error, _ = fault_from_exception(exc)
+    log_error(error)
+    try:
+        report(error)
+    except Exception as e:  # the exit status still tells the supervisor
+        sys.stdout.write("[ERROR] LAMBDA_RUNTIME could not report %s: %s\n" % (error_type, e))
+    sys.exit(exit_code)
+
+
+def snap_start(api):
+    """Before-snapshot hooks, the parked restore/next, then (restored) the after-restore hooks.
+
+    Hooks are those registered in snapshot_restore_py, if the function imported it (the module
+    object in sys.modules, so a copy bundled in the function's code works too). Any exception,
+    BaseException included (as awslambdaric's bare except), fails the phase.
+    """
+    hooks = sys.modules.get(HOOKS_MODULE)
+    try:
+        if hooks is not None:
+            run_before_snapshot(hooks)
+        api.restore_next()
+    except BaseException as e:
+        _snap_start_failed(e, BEFORE_SNAPSHOT_ERROR,
+                           lambda error: api.post_init_error(error, BEFORE_SNAPSHOT_ERROR),
+                           EXIT_BEFORE_SNAPSHOT_ERROR)
+    reseed_random()
+    try:
+        if hooks is not None:
+            run_after_restore(hooks)
+    except BaseException as e:
+        _snap_start_failed(e, AFTER_RESTORE_ERROR, api.post_restore_error, EXIT_AFTER_RESTORE_ERROR)
+
+
 class _RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.aws_request_id = _request_id or ""
@@ -430,6 +519,8 @@ def main():
         log_error(error)
         api.post_init_error(error)
         sys.exit(1)
+    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == INIT_TYPE_SNAP_START:
+        snap_start(api)
     while True:
         headers, body = api.next()
         handle(api, handler, headers, body)

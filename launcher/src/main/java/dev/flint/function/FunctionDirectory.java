@@ -22,8 +22,13 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * {"name":"hello","runtime":"python3.11","handler":"lambda_function.lambda_handler",
- *  "memory":128,"timeout":3,"environment":{"K":"V"},"ephemeralStorage":512,"description":"..."}
+ *  "memory":128,"timeout":3,"environment":{"K":"V"},"ephemeralStorage":512,"description":"...",
+ *  "snapStart":"PublishedVersions"}
  * </pre>
+ *
+ * {@code snapStart} is CreateFunction's {@code SnapStart.ApplyOn} ({@code PublishedVersions} or
+ * {@code None}, the default), flattened as {@code ephemeralStorage} is. {@link FunctionDefinition}
+ * has no SnapStart field yet, so {@link #load} only validates it and {@link #snapStart} reads it.
  *
  * Inference, in order: {@code lambda_function.py}, {@code app.py} or {@code handler.py}
  * defining {@code lambda_handler} → python3.11 with {@code <module>.lambda_handler}; an
@@ -40,6 +45,9 @@ public final class FunctionDirectory {
     private static final Pattern DEF_LAMBDA_HANDLER =
             Pattern.compile("(?m)^\\s*(?:async\\s+)?def\\s+lambda_handler\\s*\\(");
     private static final Pattern NOT_NAME = Pattern.compile("[^a-zA-Z0-9-_]");
+    /** {@code SnapStart.ApplyOn} values, as Lambda's API spells them. */
+    public static final String SNAP_START_PUBLISHED_VERSIONS = "PublishedVersions";
+    public static final String SNAP_START_NONE = "None";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -54,7 +62,8 @@ public final class FunctionDirectory {
             Integer timeout,
             Map<String, String> environment,
             Integer ephemeralStorage,
-            String description) {}
+            String description,
+            String snapStart) {}
 
     private FunctionDirectory() {}
 
@@ -88,6 +97,15 @@ public final class FunctionDirectory {
                 cfg.environment(), cfg.ephemeralStorage(), cfg.description());
     }
 
+    /**
+     * The directory's {@code SnapStart.ApplyOn}: {@value #SNAP_START_PUBLISHED_VERSIONS} when its
+     * flint.json says so, else {@value #SNAP_START_NONE}. Validated as {@link #load} validates it.
+     */
+    public static String snapStart(Path dir) {
+        String applyOn = readConfig(dir).snapStart();
+        return applyOn == null ? SNAP_START_NONE : applyOn;
+    }
+
     /** The directory's name made into a valid function name. */
     static String defaultName(Path dir) {
         Path fileName = dir.toAbsolutePath().normalize().getFileName();
@@ -103,7 +121,7 @@ public final class FunctionDirectory {
     private static FlintJson readConfig(Path dir) {
         Path file = dir.resolve(CONFIG_FILE);
         if (!Files.isRegularFile(file)) {
-            return new FlintJson(null, null, null, null, null, null, null, null);
+            return new FlintJson(null, null, null, null, null, null, null, null, null);
         }
         try {
             FlintJson cfg = JSON.readValue(file.toFile(), FlintJson.class);
@@ -111,11 +129,17 @@ public final class FunctionDirectory {
                 throw new InvalidParameterValueException(CONFIG_FILE + " in '" + dir
                         + "' must be a JSON object");
             }
+            if (cfg.snapStart() != null && !cfg.snapStart().equals(SNAP_START_PUBLISHED_VERSIONS)
+                    && !cfg.snapStart().equals(SNAP_START_NONE)) {
+                throw new InvalidParameterValueException(CONFIG_FILE + " in '" + dir + "': snapStart must be \""
+                        + SNAP_START_PUBLISHED_VERSIONS + "\" or \"" + SNAP_START_NONE + "\", got \""
+                        + cfg.snapStart() + "\"");
+            }
             return cfg;
         } catch (UnrecognizedPropertyException e) {
             throw new InvalidParameterValueException(CONFIG_FILE + " in '" + dir + "': unknown key '"
                     + e.getPropertyName() + "' (known keys: name, runtime, handler, memory, timeout,"
-                    + " environment, ephemeralStorage, description)", e);
+                    + " environment, ephemeralStorage, description, snapStart)", e);
         } catch (JsonProcessingException e) {
             throw new InvalidParameterValueException(CONFIG_FILE + " in '" + dir + "' is not valid: "
                     + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()

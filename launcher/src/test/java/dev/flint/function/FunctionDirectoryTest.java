@@ -129,6 +129,40 @@ class FunctionDirectoryTest {
     }
 
     @Test
+    void snapStartIsReadAndValidated() throws IOException {
+        Path d = dir("py");
+        Files.writeString(d.resolve("lambda_function.py"), "def lambda_handler(e, c): pass\n");
+        assertEquals("None", FunctionDirectory.snapStart(d), "no flint.json");
+        Files.writeString(d.resolve("flint.json"), "{\"runtime\":\"python3.11\"}");
+        assertEquals("None", FunctionDirectory.snapStart(d), "not named");
+        Files.writeString(d.resolve("flint.json"), "{\"runtime\":\"python3.11\",\"snapStart\":\"PublishedVersions\"}");
+        assertEquals("PublishedVersions", FunctionDirectory.snapStart(d));
+        assertEquals("lambda_function.lambda_handler", FunctionDirectory.load(d).handler());
+        Files.writeString(d.resolve("flint.json"), "{\"runtime\":\"python3.11\",\"snapStart\":\"None\"}");
+        assertEquals("None", FunctionDirectory.snapStart(d));
+
+        Files.writeString(d.resolve("flint.json"), "{\"runtime\":\"python3.11\",\"snapStart\":\"Always\"}");
+        InvalidParameterValueException e = assertThrows(InvalidParameterValueException.class,
+                () -> FunctionDirectory.load(d));
+        assertTrue(e.getMessage().contains("snapStart must be \"PublishedVersions\" or \"None\""), e.getMessage());
+        assertThrows(InvalidParameterValueException.class, () -> FunctionDirectory.snapStart(d));
+    }
+
+    /** Every example's flint.json loads, and the SnapStart ones ask for it. */
+    @Test
+    void examplesLoad() {
+        Path examples = Path.of(System.getProperty("flint.home", ".")).resolve("examples");
+        for (String name : List.of("hello-python", "snapstart-python", "snapstart-python-heavy")) {
+            FunctionDefinition def = FunctionDirectory.load(examples.resolve(name));
+            assertEquals("python3.11", def.runtime(), name);
+        }
+        for (String name : List.of("snapstart-python", "snapstart-python-heavy", "snapstart-java")) {
+            assertEquals("PublishedVersions", FunctionDirectory.snapStart(examples.resolve(name)), name);
+        }
+        assertEquals("None", FunctionDirectory.snapStart(examples.resolve("hello-python")));
+    }
+
+    @Test
     void unknownKeyInFlintJsonIsNamed() throws IOException {
         Path d = dir("py");
         Files.writeString(d.resolve("flint.json"), "{\"runtime\":\"python3.11\",\"memorySize\":256}");
