@@ -6,6 +6,7 @@ import dev.flint.invoke.FunctionSpec;
 import dev.flint.invoke.InvokeResponse;
 import dev.flint.invoke.InvokeService;
 import dev.flint.invoke.LogSink;
+import dev.flint.invoke.SnapshotCatalog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,14 @@ final class InvokeRunner {
     private InvokeRunner() {}
 
     static int run(FunctionSpec fn, byte[] payload, int repeat, LogType logType) throws IOException {
+        // A published SnapStart version restores from its checkpoint, in-process too.
+        SnapStartStore snapStart = new SnapStartStore(Host.stateDir().resolve("snapshots"));
+        return run(fn, payload, repeat, logType, f -> snapStart.checkpoint(f.name(), f.version()));
+    }
+
+    /** @param snapshots where cold starts find a SnapStart checkpoint to restore */
+    static int run(FunctionSpec fn, byte[] payload, int repeat, LogType logType, SnapshotCatalog snapshots)
+            throws IOException {
         if (repeat < 1 || repeat > 100_000) {
             throw new IllegalArgumentException("--repeat must be between 1 and 100000");
         }
@@ -29,10 +38,7 @@ final class InvokeRunner {
         PrintStream err = System.err;
         LogSink sink = logType == LogType.Stream ? err::println : line -> {};
         int code = ExitCodes.OK;
-        // A published SnapStart version restores from its checkpoint, in-process too.
-        SnapStartStore snapStart = new SnapStartStore(Host.stateDir().resolve("snapshots"));
-        InvokeService.Settings settings = InvokeService.Settings.defaults()
-                .withSnapshots(f -> snapStart.checkpoint(f.name(), f.version()));
+        InvokeService.Settings settings = InvokeService.Settings.defaults().withSnapshots(snapshots);
         try (InvokeService service = InvokeService.create(Host.launcher(), Host.runDir(), FunctionArns.region(),
                 FunctionArns.account(), settings)) {
             for (int i = 0; i < repeat; i++) {

@@ -4,7 +4,14 @@ import dev.flint.function.CodeArtifact;
 import dev.flint.function.CodeStore;
 import dev.flint.function.FunctionConfig;
 import dev.flint.function.FunctionDefinition;
+import dev.flint.function.FunctionArns;
 import dev.flint.function.FunctionDirectory;
+import dev.flint.function.SnapStartStore;
+import dev.flint.invoke.FunctionSpec;
+import dev.flint.invoke.SnapshotCatalog;
+import dev.flint.invoke.Snapshotter;
+import java.util.Locale;
+import java.util.Optional;
 import dev.flint.invoke.FunctionSpecs;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,6 +49,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Stream (default), Tail (last 4 KB after each invoke) or None")
     InvokeRunner.LogType logType;
 
+    @Option(names = "--no-snap-start",
+            description = "ignore flint.json's snapStart: run Init on demand instead of restoring a snapshot")
+    boolean noSnapStart;
+
     @Override
     public Integer call() throws Exception {
         byte[] event = payload.bytes();
@@ -54,9 +65,30 @@ final class RunCommand implements Callable<Integer> {
         }
         Host.requireRoot("flint run");
         CodeArtifact code = new CodeStore(Host.stateDir().resolve("code")).store(def.code());
+        boolean snapStart = !noSnapStart
+                && FunctionDirectory.SNAP_START_PUBLISHED_VERSIONS.equals(FunctionDirectory.snapStart(dir));
+        // SnapStart applies to published versions only: the one-shot run publishes version 1.
         FunctionConfig fn = new FunctionConfig(def.name(), def.runtime(), def.handler(), def.memoryMb(),
                 def.timeoutSeconds(), def.environment(), def.ephemeralStorageMb(), code.sha256(), code.size(),
-                FunctionConfig.LATEST, Instant.now(), def.description(), code.dir());
-        return InvokeRunner.run(FunctionSpecs.of(fn, Host.images()), event, repeat, logType);
+                snapStart ? "1" : FunctionConfig.LATEST, Instant.now(), def.description(), code.dir());
+        FunctionSpec spec = FunctionSpecs.of(fn, Host.images());
+        if (!snapStart) {
+            return InvokeRunner.run(spec, event, repeat, logType, SnapshotCatalog.NONE);
+        }
+        Path snapshot = Host.stateDir().resolve("snapshots").resolve(".run-" + ProcessHandle.current().pid());
+        try {
+            System.err.println("flint: SnapStart (flint.json): Init runs once for a snapshot, then the invoke restores"
+                    + " it (--no-snap-start to skip)");
+            Snapshotter.Result r = new Snapshotter(Host.launcher(), Host.runDir(), FunctionArns.region())
+                    .create(spec, snapshot, System.err::println);
+            System.err.printf(Locale.ROOT, "flint: snapshot: Init %.2f ms, checkpoint %.2f ms, %d KB%n",
+                    r.initNanos() / 1e6, r.manifest().dumpMicros() / 1e3, r.manifest().imageBytes() / 1024);
+            return InvokeRunner.run(spec, event, repeat, logType, f -> Optional.of(snapshot));
+        } catch (Snapshotter.SnapshotException e) {
+            System.err.println("flint: SnapStart snapshot failed: " + e.errorType() + ": " + e.getMessage());
+            return ExitCodes.FUNCTION_ERROR;
+        } finally {
+            SnapStartStore.deleteTree(snapshot);
+        }
     }
 }

@@ -140,7 +140,8 @@ public final class SnapStartStore {
         return function;
     }
 
-    static void deleteTree(Path p) {
+    /** Deletes a file or tree (a snapshot dir); a missing one is fine. */
+    public static void deleteTree(Path p) {
         if (!Files.exists(p)) {
             return;
         }
