@@ -109,6 +109,14 @@ class SnapStartIT {
                 .withMemoryMb(SandboxStack.FAST_MB).withTimeoutSeconds(10).withEnvironment(env);
     }
 
+    private static final Path EXAMPLES = SandboxStack.projectRoot().resolve("examples");
+
+    private FunctionDefinition example(String dir, String name, Map<String, String> env) {
+        FunctionDefinition def = dev.flint.function.FunctionDirectory.load(EXAMPLES.resolve(dir));
+        return new FunctionDefinition(name, def.runtime(), def.handler(), def.code(), SandboxStack.FAST_MB, 30, env,
+                null, null);
+    }
+
     private InvokeResponse invoke(FunctionConfig version, List<String> log) {
         return service.invoke(FunctionSpecs.of(version, stack.images), "{}".getBytes(StandardCharsets.UTF_8), log::add);
     }
@@ -157,6 +165,52 @@ class SnapStartIT {
         service.retire("snap-py");
         stack.registry.deleteVersion("snap-py", "1");
         assertFalse(Files.exists(dir), "snapshot of a deleted version");
+    }
+
+    /** Acceptance 3: AWS's Java RIC runs the function's org.crac resources at publish and at each restore. */
+    @Test
+    void javaCracResourcesSeeBeforeCheckpointAtPublishAndAfterRestoreOnEachRestore() throws IOException {
+        FunctionConfig v1 = publishSnapStart(example("snapstart-java", "snap-java", Map.of()));
+        assertTrue(publishLog.stream().anyMatch(l -> l.startsWith("beforeCheckpoint #1")), publishLog.toString());
+        assertTrue(publishLog.stream().noneMatch(l -> l.startsWith("afterRestore")), publishLog.toString());
+        String token = initToken(publishLog);
+        for (int i = 0; i < 2; i++) {
+            List<String> log = Collections.synchronizedList(new ArrayList<>());
+            InvokeResponse r = invoke(v1, log);
+            assertFalse(r.failed(), SandboxStack.text(r.payload()) + log);
+            assertTrue(r.restored(), "restore " + i + ": " + r);
+            JsonNode body = JSON.readTree(r.payload());
+            assertEquals(1, body.get("beforeCheckpointCalls").asInt(), body.toString());
+            assertEquals(1, body.get("afterRestoreCalls").asInt(), "afterRestore once per restored env: " + body);
+            assertEquals(token, body.get("initToken").asText());
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("afterRestore #1")), log.toString());
+            assertTrue(log.stream().noneMatch(l -> l.startsWith("INIT ran")), log.toString());
+            service.retire("snap-java"); // the next invoke restores again instead of reusing this env
+        }
+    }
+
+    /** The Python runtime's hooks (AWS's snapshot_restore_py API), with examples/snapstart-python. */
+    @Test
+    void pythonHooksRunAroundTheSnapshotAndAFailingOneFailsLikeLambda() throws IOException {
+        FunctionConfig v1 = publishSnapStart(example("snapstart-python", "snap-hooks-py", Map.of()));
+        assertTrue(publishLog.stream().anyMatch(l -> l.startsWith("before_snapshot ran")), publishLog.toString());
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        InvokeResponse r = invoke(v1, log);
+        assertFalse(r.failed(), SandboxStack.text(r.payload()) + log);
+        JsonNode body = JSON.readTree(r.payload());
+        assertEquals(1, body.get("restores").asInt());
+        assertEquals(initToken(publishLog), body.get("token").asText());
+
+        publishLog.clear();
+        Snapshotter.SnapshotException e = assertThrows(Snapshotter.SnapshotException.class,
+                () -> publishSnapStart(example("snapstart-python", "snap-before-py", Map.of("FAIL_BEFORE_SNAPSHOT", "1"))));
+        assertEquals("Runtime.BeforeSnapshotError", e.errorType());
+
+        FunctionConfig after = publishSnapStart(example("snapstart-python", "snap-after-py",
+                Map.of("FAIL_AFTER_RESTORE", "1")));
+        List<String> afterLog = Collections.synchronizedList(new ArrayList<>());
+        InvokeResponse failed = invoke(after, afterLog);
+        assertEquals("Runtime.AfterRestoreError", failed.errorType(), afterLog.toString());
     }
 
     @Test
