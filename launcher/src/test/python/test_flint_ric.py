@@ -382,12 +382,13 @@ class OnDemandTest(RuntimeCase):
 
 
 def java17_bootstrap_flags():
-    """The JVM options images/java17/bootstrap passes (the words between `java` and `-cp`)."""
+    """The JVM options images/java17/bootstrap passes (the words between `java` and `-cp`), without
+    the ones it computes at run time (shell variables such as $SNAPSTART_OPTS)."""
     with open(JAVA17_BOOTSTRAP) as f:
         text = f.read().replace("\\\n", " ")
     line = next(l for l in text.splitlines() if l.strip().startswith("exec java"))
     words = shlex.split(line)
-    return words[2:words.index("-cp")]
+    return [w for w in words[2:words.index("-cp")] if not w.startswith("$")]
 
 
 @unittest.skipUnless(os.path.isdir(JAVA17_LIB) and os.path.isfile(SNAPSTART_JAVA_JAR) and os.access(JAVA, os.X_OK),

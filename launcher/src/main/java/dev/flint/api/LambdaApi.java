@@ -87,12 +87,14 @@ public final class LambdaApi {
 
     /** SnapStart.ApplyOn from a request body, checked; null when absent. */
     private static String snapStartApplyOn(JsonNode body) {
-        JsonNode snap = ApiJson.objectField(body, "SnapStart");
-        if (snap == null) {
+        if (!ApiJson.has(body, "SnapStart")) {
             return null;
         }
-        String applyOn = ApiJson.text(snap, "ApplyOn");
-        if (applyOn == null || !(applyOn.equals(SnapStartStore.PUBLISHED_VERSIONS) || applyOn.equals(SnapStartStore.NONE))) {
+        String applyOn = ApiJson.text(ApiJson.objectField(body, "SnapStart"), "ApplyOn");
+        if (applyOn == null) {
+            return null;
+        }
+        if (!(applyOn.equals(SnapStartStore.PUBLISHED_VERSIONS) || applyOn.equals(SnapStartStore.NONE))) {
             throw ApiException.invalidParameter("1 validation error detected: Value '" + applyOn
                     + "' at 'snapStart.applyOn' failed to satisfy constraint: Member must satisfy enum value set:"
                     + " [PublishedVersions, None]");
