@@ -31,6 +31,18 @@ public record Image(String name, String digest, List<Path> layers, ImageConfig c
         this(name, digest, layers, config, created, sizeBytes, null);
     }
 
+    /**
+     * Whether {@code absPath} is a directory in the merged view of {@code layers} (bottom first),
+     * as the sandbox's overlay would show it; symbolic links are not followed.
+     */
+    public static boolean isDirectoryIn(List<Path> layers, String absPath) {
+        if (absPath.equals("/")) {
+            return true;
+        }
+        return new MergedLayers(layers).lookup(absPath.substring(1).replaceAll("/+$", ""))
+                .map(java.nio.file.attribute.BasicFileAttributes::isDirectory).orElse(false);
+    }
+
     /** The top (own) layer. */
     public Path topLayer() {
         return layers.get(layers.size() - 1);

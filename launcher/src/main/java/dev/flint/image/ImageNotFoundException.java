@@ -8,7 +8,13 @@ public class ImageNotFoundException extends ImageException {
 
     public ImageNotFoundException(String name, List<String> known) {
         super("unknown image '" + name + "' (known: " + (known.isEmpty() ? "none" : String.join(", ", known))
-                + "); build it with: flint image build " + name);
+                + "); build it with: flint image build " + name + " (or pull / import it)");
+        this.name = name;
+    }
+
+    /** @param message the whole message (an image function's image is gone, ...) */
+    public ImageNotFoundException(String name, String message) {
+        super(message);
         this.name = name;
     }
 
