@@ -1,5 +1,6 @@
 package dev.flint.function;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Objects;
 
@@ -69,6 +70,7 @@ public record ImageCode(String imageUri, String imageName, String imageDigest, I
             }
         }
 
+        @JsonIgnore
         public boolean isEmpty() {
             return entryPoint == null && command == null && workingDirectory == null;
         }

@@ -111,6 +111,7 @@ final class LayerUnpacker {
     private long size;
     private long entries;
     private int skipped;
+    private boolean lastComplete = true;
 
     private LayerUnpacker(String what, Path root, Budget budget) {
         this.what = what;
@@ -147,11 +148,12 @@ final class LayerUnpacker {
             tarBytes = sniff;
         }
         DigestInputStream diff = new DigestInputStream(tarBytes, diffMd);
-        TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(diff, BUFFER),
+        CountingInputStream tarIn = new CountingInputStream(diff);
+        TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(tarIn, BUFFER),
                 "UTF-8");
         dirs.add("");
         TarArchiveEntry e;
-        while ((e = tar.getNextEntry()) != null) {
+        while ((e = next(tar, tarIn)) != null) {
             entry(tar, e);
         }
         // The tar's end blocks and padding, then the compressed stream's trailer: all of it is
@@ -167,9 +169,32 @@ final class LayerUnpacker {
                 skipped, List.copyOf(opaque));
     }
 
+    /**
+     * The next entry, or null at the end. Some writers (umoci 0.4 among them) end a layer right
+     * after the last entry's data, without its padding and the two zero blocks; Go's tar reader,
+     * which Docker and containerd use, takes that as the end, and so does this (the layer's
+     * DiffID still covers every byte).
+     */
+    private TarArchiveEntry next(TarArchiveInputStream tar, CountingInputStream in) throws IOException {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException ex) {
+            if (in.eof && lastComplete) {
+                return null;
+            }
+            throw new ImageException(what + ": not a valid tar stream: " + ex.getMessage());
+        }
+    }
+
     // ---- one entry ---------------------------------------------------------------------------
 
     private void entry(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {
+        lastComplete = false;
+        entryBody(tar, e);
+        lastComplete = true;
+    }
+
+    private void entryBody(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {
         String shown = e.getName();
         String rel = normalize(shown, "entry");
         if (rel.isEmpty()) {
@@ -317,7 +342,7 @@ final class LayerUnpacker {
                         + "' contains a control character");
             }
         }
-        if (name.startsWith("/")) {
+        if (name.startsWith("/") && !name.matches("[/.]+")) { // "/" alone names the root (umoci writes it)
             throw new ImageException(what + ": " + kind + " '" + name + "' is an absolute path");
         }
         if (name.length() > PATH_MAX) {
@@ -494,9 +519,10 @@ final class LayerUnpacker {
         return b.toString();
     }
 
-    /** Counts the bytes read through it. */
+    /** Counts the bytes read through it and notes the end of the stream. */
     static final class CountingInputStream extends java.io.FilterInputStream {
         long count;
+        boolean eof;
 
         CountingInputStream(InputStream in) {
             super(in);
@@ -507,6 +533,8 @@ final class LayerUnpacker {
             int b = super.read();
             if (b >= 0) {
                 count++;
+            } else {
+                eof = true;
             }
             return b;
         }
@@ -516,6 +544,8 @@ final class LayerUnpacker {
             int n = super.read(b, off, len);
             if (n > 0) {
                 count += n;
+            } else if (n < 0) {
+                eof = true;
             }
             return n;
         }
