@@ -250,6 +250,15 @@ final class LayerUnpacker {
         }
     }
 
+    /** Entry data; a broken stream (truncated, corrupt gzip) is the layer's fault, said so. */
+    private int readData(TarArchiveInputStream tar, TarArchiveEntry e) {
+        try {
+            return tar.read(buf);
+        } catch (IOException ex) {
+            throw new ImageException(what + ": entry '" + e.getName() + "' is truncated or corrupt: " + ex.getMessage());
+        }
+    }
+
     private static long fileSize(TarArchiveEntry e) {
         return e.isSparse() ? Math.max(e.getRealSize(), e.getSize()) : e.getSize();
     }
@@ -260,7 +269,7 @@ final class LayerUnpacker {
         try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             int n;
-            while ((n = tar.read(buf)) > 0) {
+            while ((n = readData(tar, e)) > 0) {
                 written += n;
                 out.write(buf, 0, n);
             }
