@@ -112,6 +112,7 @@ final class LayerUnpacker {
     private long entries;
     private int skipped;
     private boolean lastComplete = true;
+    private String lastName;
 
     private LayerUnpacker(String what, Path root, Budget budget) {
         this.what = what;
@@ -182,7 +183,10 @@ final class LayerUnpacker {
             if (in.eof && lastComplete) {
                 return null;
             }
-            throw new ImageException(what + ": not a valid tar stream: " + ex.getMessage());
+            // e.g. corrupt data, or sparse maps of files over 2-8 GB (base-256 or 64-bit offsets),
+            // which Commons Compress cannot read: refused either way
+            throw new ImageException(what + ": cannot read the tar header " + (lastName == null ? "at the start"
+                    : "after entry '" + lastName + "'") + " (" + ex.getMessage() + "); the layer is refused");
         }
     }
 
@@ -190,6 +194,7 @@ final class LayerUnpacker {
 
     private void entry(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {
         lastComplete = false;
+        lastName = e.getName();
         entryBody(tar, e);
         lastComplete = true;
     }

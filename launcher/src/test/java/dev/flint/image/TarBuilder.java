@@ -38,7 +38,10 @@ final class TarBuilder {
     }
 
     TarBuilder file(String name, String content, int mode) {
-        byte[] b = content.getBytes(StandardCharsets.UTF_8);
+        return file(name, content.getBytes(StandardCharsets.UTF_8), mode);
+    }
+
+    TarBuilder file(String name, byte[] b, int mode) {
         TarArchiveEntry e = new TarArchiveEntry(name, true); // keep a leading '/': hostile tests need it
         e.setMode(0100000 | mode);
         e.setSize(b.length);
