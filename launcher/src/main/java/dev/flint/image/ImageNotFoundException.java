@@ -8,7 +8,7 @@ public class ImageNotFoundException extends ImageException {
 
     public ImageNotFoundException(String name, List<String> known) {
         super("unknown image '" + name + "' (known: " + (known.isEmpty() ? "none" : String.join(", ", known))
-                + "); build it with: flint image build " + name + " (or pull / import it)");
+                + "); build it with: flint image build " + name);
         this.name = name;
     }
 
