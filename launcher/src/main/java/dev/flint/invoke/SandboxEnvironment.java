@@ -135,7 +135,8 @@ final class SandboxEnvironment implements Environment {
         if (entrypoint && image != null) {
             boolean workdir = dev.flint.image.Image.isDirectoryIn(fn.layers(), image.workdir());
             type = workdir ? "Runtime.InvalidEntrypoint" : "Runtime.InvalidWorkingDir";
-            message = workdir ? "RequestId: Error: fork/exec " + image.argv().get(0) + ": no such file or directory"
+            message = workdir ? "RequestId: Error: fork/exec " + image.argv().get(0) + ": "
+                    + (e.errno() == 13 ? "permission denied" : "no such file or directory")
                     : "RequestId: Error: chdir " + image.workdir() + ": no such file or directory";
         }
         log.line(e.getMessage());
