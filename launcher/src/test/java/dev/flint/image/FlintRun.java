@@ -62,7 +62,12 @@ public final class FlintRun {
 
     /** Runs and fails the test unless it exits 0. */
     public Tools.Result ok(String... args) {
-        Tools.Result r = run(args);
+        return ok(null, args);
+    }
+
+    /** Runs with {@code stdin} and fails the test unless it exits 0. */
+    public Tools.Result ok(byte[] stdin, String... args) {
+        Tools.Result r = run(stdin, args);
         if (r.exit() != 0) {
             fail("flint " + String.join(" ", args) + ": " + r.all());
         }

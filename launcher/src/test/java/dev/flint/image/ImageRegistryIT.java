@@ -178,6 +178,24 @@ class ImageRegistryIT {
     }
 
     @Test
+    void bearerTokenRegistry() {
+        try (TokenServer tokens = TokenServer.start(tmp.resolve("tokens"), "flint", "t0ken");
+                RegistryServer reg = RegistryServer.withTokens(tmp.resolve("reg"), tokens)) {
+            String ref = push(reg, "latest", "--dest-creds", "flint:t0ken");
+
+            Tools.Result anon = flint.run("image", "pull", ref);
+            assertEquals(2, anon.exit(), anon.all());
+            assertTrue(anon.err().contains("the token service 127.0.0.1 answered HTTP 401 for scope"
+                    + " 'repository:flint/hello:pull'"), anon.all());
+            Tools.Result r = flint.ok("t0ken\n".getBytes(StandardCharsets.UTF_8), "image", "pull", ref,
+                    "--username", "flint", "--password-stdin");
+            assertEquals("hello " + hello.digest, r.out().strip(), r.all());
+            assertTrue(tokens.requests.contains("flint repository:flint/hello:pull"), tokens.requests.toString());
+            assertLambdaSemantics("bearer", createAndInvoke("bearer", ref));
+        }
+    }
+
+    @Test
     void dockerAndOciArchivesImportAndRun() {
         Path dockerTar = tmp.resolve("hello-docker.tar");
         Path ociTar = tmp.resolve("hello-oci.tar");

@@ -41,6 +41,15 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Starts a registry; with {@code user} non-null it asks for Basic auth with that user and password. */
     public static RegistryServer start(Path dir, String user, String password) {
+        return start(dir, user, password, null);
+    }
+
+    /** Starts a registry that takes Bearer tokens from {@code tokens} (Docker token auth). */
+    public static RegistryServer withTokens(Path dir, TokenServer tokens) {
+        return start(dir, null, null, tokens);
+    }
+
+    private static RegistryServer start(Path dir, String user, String password, TokenServer tokens) {
         try {
             Files.createDirectories(dir.resolve("storage"));
             int port;
@@ -59,6 +68,9 @@ public final class RegistryServer implements AutoCloseable {
                 Files.writeString(dir.resolve("htpasswd"), h.out());
                 config.append("auth:\n  htpasswd:\n    realm: flint-test\n    path: ").append(dir.resolve("htpasswd"))
                         .append('\n');
+            }
+            if (tokens != null) {
+                config.append(tokens.registryAuthConfig());
             }
             Files.writeString(dir.resolve("config.yml"), config);
             Process p = new ProcessBuilder("/usr/bin/docker-registry", "serve", dir.resolve("config.yml").toString())
