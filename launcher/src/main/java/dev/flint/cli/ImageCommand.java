@@ -175,10 +175,12 @@ final class ImageCommand implements Runnable {
             RegistryClient client = new RegistryClient(r, new RegistryClient.Options(insecure, creds, parallel));
             System.err.println("pulling " + r + (creds != null ? " as " + creds.username() : ""));
             RegistryClient.Pull pulled = client.pull(store, progress);
-            progress.finish();
             Image img;
             try (ImageImport imp = pulled.image()) {
-                img = store.importImage(n, imp, keepIfUsed(), line -> System.err.println("  " + line));
+                // layers are unpacked as their downloads complete
+                img = store.importImage(n, imp, keepIfUsed(), progress::note);
+            } finally {
+                progress.finish();
             }
             pulled.discardBlobs();
             done(img, t0);

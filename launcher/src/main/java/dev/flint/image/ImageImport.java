@@ -32,9 +32,16 @@ public record ImageImport(String source, String digest, OciManifests.ImageConfig
      *                  (a Docker archive's {@code <id>/layer.tar}); checked while unpacking
      * @param size      the blob's size as listed, or -1
      * @param diffId    sha256 of the uncompressed tar, from the config; always checked
-     * @param opener    the blob; null when the layer is known to be in the store already
+     * @param opener    the blob; null when the layer is known to be in the store already. It may
+     *                  block until the blob is there (a download in progress)
+     * @param verified  the blob was checked against {@code digest} and {@code size} already (a
+     *                  registry download): not hashed a second time
      */
-    public record LayerBlob(String mediaType, String digest, long size, String diffId, BlobOpener opener) {
+    public record LayerBlob(String mediaType, String digest, long size, String diffId, BlobOpener opener,
+            boolean verified) {
+        public LayerBlob(String mediaType, String digest, long size, String diffId, BlobOpener opener) {
+            this(mediaType, digest, size, diffId, opener, false);
+        }
     }
 
     @Override

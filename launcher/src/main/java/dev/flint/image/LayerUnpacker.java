@@ -127,13 +127,18 @@ final class LayerUnpacker {
      * @param what names the layer in messages, e.g. "layer sha256:0123456789ab"
      */
     static Result unpack(InputStream raw, Path root, Budget budget, String what) throws IOException {
-        return new LayerUnpacker(what, root, budget).run(raw);
+        return unpack(raw, root, budget, what, true);
     }
 
-    private Result run(InputStream rawIn) throws IOException {
-        MessageDigest rawMd = Digests.sha256();
+    /** @param hashRaw false when the blob was verified already (a registry download): rawDigest is null */
+    static Result unpack(InputStream raw, Path root, Budget budget, String what, boolean hashRaw) throws IOException {
+        return new LayerUnpacker(what, root, budget).run(raw, hashRaw);
+    }
+
+    private Result run(InputStream rawIn, boolean hashRaw) throws IOException {
+        MessageDigest rawMd = hashRaw ? Digests.sha256() : null;
         MessageDigest diffMd = Digests.sha256();
-        CountingInputStream counted = new CountingInputStream(new DigestInputStream(rawIn, rawMd));
+        CountingInputStream counted = new CountingInputStream(hashRaw ? new DigestInputStream(rawIn, rawMd) : rawIn);
         BufferedInputStream sniff = new BufferedInputStream(counted, BUFFER);
         sniff.mark(8);
         byte[] magic = sniff.readNBytes(4);
@@ -166,7 +171,8 @@ final class LayerUnpacker {
             // drain
         }
         finishDirectories();
-        return new Result(Digests.of(diffMd), Digests.of(rawMd), counted.count, size, entries, whiteouts.size(),
+        return new Result(Digests.of(diffMd), hashRaw ? Digests.of(rawMd) : null, counted.count, size, entries,
+                whiteouts.size(),
                 skipped, List.copyOf(opaque));
     }
 

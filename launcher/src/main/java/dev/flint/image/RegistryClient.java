@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
@@ -82,7 +83,11 @@ public final class RegistryClient {
         }
     }
 
-    /** A pulled image, ready for {@link ImageStore#importImage}, and its downloaded blobs. */
+    /**
+     * A pulled image, ready for {@link ImageStore#importImage}, and its downloaded blobs. The
+     * downloads may still be running: each layer's blob opens once its download is verified, so
+     * the store unpacks the first layers while the others arrive. Closing the image stops them.
+     */
     public record Pull(ImageImport image, List<Path> blobs, String manifestDigest) {
         /** Deletes the downloaded blobs (once their layers are in the store). */
         public void discardBlobs() {
@@ -151,7 +156,13 @@ public final class RegistryClient {
         }
         List<ImageImport.LayerBlob> layers = new ArrayList<>();
         List<Path> blobs = new ArrayList<>();
-        List<OciManifests.Descriptor> toFetch = new ArrayList<>();
+        Map<String, Future<?>> downloads = new HashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(options.parallel(), r -> {
+            Thread t = new Thread(r, "image-pull");
+            t.setDaemon(true);
+            return t;
+        });
+        listener.note(where + ": " + ref + " is " + Digests.shortForm(manifestDigest));
         for (int i = 0; i < manifest.layers().size(); i++) {
             OciManifests.Descriptor d = manifest.layers().get(i);
             if (store.hasLayer(chain.get(i))) {
@@ -160,18 +171,48 @@ public final class RegistryClient {
                 continue;
             }
             Path file = dir.resolve(Digests.hex(d.digest()));
-            blobs.add(file);
-            if (!toFetch.contains(d)) {
-                toFetch.add(d);
+            if (!downloads.containsKey(d.digest())) {
+                blobs.add(file);
+                downloads.put(d.digest(), pool.submit(() -> {
+                    download(d, dir, listener);
+                    return null;
+                }));
             }
-            layers.add(new ImageImport.LayerBlob(d.mediaType(), d.digest(), d.size(), config.diffIds().get(i),
-                    () -> Files.newInputStream(file)));
+            Future<?> f = downloads.get(d.digest());
+            layers.add(new ImageImport.LayerBlob(d.mediaType(), d.digest(), d.size(), config.diffIds().get(i), () -> {
+                await(f);
+                return Files.newInputStream(file);
+            }, true));
         }
-        downloadAll(toFetch, dir, listener);
-        listener.note(where + ": " + ref + " is " + Digests.shortForm(manifestDigest));
+        pool.shutdown(); // no more downloads; the threads end with the last one
+        AutoCloseable stop = () -> {
+            downloads.values().forEach(f -> f.cancel(true));
+            pool.shutdownNow();
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        };
         ImageImport image = new ImageImport(ref.registry() + "/" + ref.repository()
-                + (ref.tag() != null ? ":" + ref.tag() : "@" + ref.digest()), manifestDigest, config, layers, null);
+                + (ref.tag() != null ? ":" + ref.tag() : "@" + ref.digest()), manifestDigest, config, layers, stop);
         return new Pull(image, blobs, manifestDigest);
+    }
+
+    /** Waits for a download; its failure is the caller's. */
+    private static void await(Future<?> f) throws IOException {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new RegistryException("download failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new ImageException("download cancelled");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageException("interrupted while downloading");
+        }
     }
 
     // ---- manifests and small blobs ---------------------------------------------------------------
@@ -226,42 +267,6 @@ public final class RegistryClient {
     }
 
     // ---- layer downloads -------------------------------------------------------------------------
-
-    private void downloadAll(List<OciManifests.Descriptor> blobs, Path dir, Listener listener) {
-        if (blobs.isEmpty()) {
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.parallel(), blobs.size()), r -> {
-            Thread t = new Thread(r, "image-pull");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (OciManifests.Descriptor d : blobs) {
-                fs.add(pool.submit(() -> {
-                    download(d, dir, listener);
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    fs.forEach(x -> x.cancel(true));
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new RegistryException("download failed: " + e.getCause(), e.getCause());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImageException("interrupted while downloading");
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     /** Downloads one blob into {@code dir/<hex>}, resuming {@code <hex>.partial}; verifies size and digest. */
     private void download(OciManifests.Descriptor d, Path dir, Listener listener) throws IOException {
