@@ -63,7 +63,10 @@ WORK=$(mktemp -d /tmp/flint-image-bench.XXXXXX)
 chmod 755 "$WORK" # the sandbox's user namespace walks into the image store below it
 REG_PID=
 cleanup() {
-  [[ -n $REG_PID ]] && kill "$REG_PID" 2>/dev/null && wait "$REG_PID" 2>/dev/null
+  if [[ -n $REG_PID ]]; then
+    kill "$REG_PID" 2>/dev/null || true
+    wait "$REG_PID" 2>/dev/null || true
+  fi
   if [[ ${KEEP:-0} == 1 ]]; then say "kept $WORK"; else rm -rf --one-file-system "$WORK"; fi
 }
 trap cleanup EXIT
@@ -235,4 +238,4 @@ for k in ("flint", "skopeo-oci", "skopeo-storage"):
     print("| %s | %s | %d | %.2f | %.2f | %.2f | %.0f | %+.0f %% |" % (k, what[k], len(t[k]), m, min(t[k]), max(t[k]),
           mb / m, (flint / m - 1) * 100))
 EOF
-say "done; figures above (raw data in $WORK with KEEP=1)"
+say "done; figures above (KEEP=1 keeps the raw data in $WORK)"
