@@ -77,12 +77,14 @@ final class FunctionCommand implements Runnable {
     @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Create a function; prints its configuration as JSON.",
                 "PackageType Zip: --runtime, --handler and --code (a directory or a ZIP).",
-                "PackageType Image: --image REF, an image in this host's store (flint image pull/import): its",
-                "name, the reference it was pulled from, or a digest. As on Lambda, ENTRYPOINT starts the runtime",
-                "and gets CMD as arguments, CMD is also the handler (_HANDLER), the image's ENV and WORKDIR",
-                "apply, and AWS_LAMBDA_RUNTIME_API points at flint's Runtime API; images laid out like AWS base",
-                "images (/lambda-entrypoint.sh, /var/runtime/bootstrap, code in /var/task) run unchanged. The",
-                "function stays on the image's digest until 'flint function update NAME --image REF'."})
+                "PackageType Image: --image REF, an image in this host's store (flint image",
+                "pull / import): its name, the reference it was pulled from, or a digest.",
+                "As on Lambda, ENTRYPOINT starts the runtime with CMD as its arguments, CMD",
+                "is also the handler (_HANDLER), the image's ENV and WORKDIR apply, and",
+                "AWS_LAMBDA_RUNTIME_API points at flint's Runtime API. Images laid out like",
+                "AWS base images (/lambda-entrypoint.sh, /var/runtime/bootstrap, code in",
+                "/var/task) run unchanged. The function stays on the image's digest until",
+                "'flint function update NAME --image REF'."})
     static final class Create implements Callable<Integer> {
         @Parameters(paramLabel = "NAME")
         String name;
@@ -174,8 +176,8 @@ final class FunctionCommand implements Runnable {
 
     @Command(name = "update", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Update a function's code and/or configuration; prints the new configuration.",
-                "An Image function takes --image REF (resolved and pinned to its digest now) and",
-                "--entrypoint/--cmd/--workdir (they replace the function's whole ImageConfig)."})
+                "An Image function takes --image REF (resolved and pinned to its digest now)",
+                "and --entrypoint/--cmd/--workdir (they replace its whole ImageConfig)."})
     static final class Update implements Callable<Integer> {
         @Parameters(paramLabel = "NAME")
         String name;

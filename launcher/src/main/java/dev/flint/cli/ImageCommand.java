@@ -30,10 +30,12 @@ import picocli.CommandLine.Parameters;
 /** {@code flint image}: the image store under /var/lib/flint/images. */
 @Command(name = "image", mixinStandardHelpOptions = true,
         description = {"Build, import, pull, list and remove root filesystem images.",
-            "An image is a stack of read-only layers plus a config (env, entrypoint, cmd, workdir). Layers are",
-            "unpacked once into /var/lib/flint/images/layers/<ChainID>/ and shared by every image that has them.",
-            "Runtime images (provided, python3.11, java17) are built from recipes in images/NAME/; container",
-            "images for PackageType Image functions are imported from archives or pulled from a registry."},
+            "An image is a stack of read-only layers plus a config (env, entrypoint,",
+            "cmd, workdir). Layers are unpacked once into",
+            "/var/lib/flint/images/layers/<ChainID>/ and shared by every image that has",
+            "them. Runtime images (provided, python3.11, java17) are built from recipes",
+            "in images/NAME/; container images for PackageType Image functions are",
+            "imported from archives or pulled from a registry."},
         subcommands = {ImageCommand.Build.class, ImageCommand.Import.class, ImageCommand.Pull.class,
             ImageCommand.Ls.class, ImageCommand.Rm.class})
 final class ImageCommand implements Runnable {
@@ -73,14 +75,16 @@ final class ImageCommand implements Runnable {
     @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Import a container image from a file or directory into the store.",
                 "PATH is one of:",
-                "  an OCI image layout directory   (skopeo copy ... oci:DIR[:TAG], umoci, buildah push oci:DIR)",
-                "  an OCI archive, a tar of one    (skopeo copy ... oci-archive:FILE)",
-                "  a Docker archive                (docker save -o FILE IMAGE; docker save | gzip also works)",
-                "Multi-platform images resolve to linux/amd64. Manifests, configs and layers are checked against",
-                "their digests; layer tars are untrusted: path escapes ('..', absolute names), links out of the",
-                "layer, device nodes and images over 10 GB unpacked are refused, and nothing is written outside",
-                "the store. OCI whiteouts become overlayfs whiteouts. Re-importing a name replaces it; if a",
-                "function still runs the old digest, the old image stays as NAME-<12 hex>.",
+                "  an OCI image layout directory (skopeo copy ... oci:DIR[:TAG], umoci)",
+                "  an OCI archive, a tar of one  (skopeo copy ... oci-archive:FILE)",
+                "  a Docker archive              (docker save -o FILE IMAGE; also gzipped)",
+                "Multi-platform images resolve to linux/amd64. Manifests, configs and",
+                "layers are checked against their digests. Layer tars are untrusted: path",
+                "escapes ('..', absolute names), links out of the layer, device nodes and",
+                "images over 10 GB unpacked are refused, and nothing is written outside the",
+                "store. OCI whiteouts become overlayfs whiteouts. Importing a name again",
+                "replaces it; while a function runs the old digest, the old image stays as",
+                "NAME-<12 hex>.",
                 "Then: flint function create NAME --image NAME"})
     static final class Import implements Callable<Integer> {
         @Parameters(paramLabel = "PATH", description = "OCI layout directory, OCI archive or Docker archive")
@@ -127,17 +131,20 @@ final class ImageCommand implements Runnable {
     }
 
     @Command(name = "pull", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Pull a container image from a registry (OCI Distribution / Docker Registry HTTP API v2).",
-                "REF is [HOST[:PORT]/]PATH[:TAG][@sha256:DIGEST]; without a host it is Docker Hub.",
-                "OCI and Docker schema 2 manifests; an image index / manifest list resolves to linux/amd64.",
-                "Auth follows the registry's challenge: anonymous, Basic, or a Bearer token from its token",
-                "service, with --username/--password or the entry for the registry in Docker's config file",
-                "($DOCKER_CONFIG/config.json or ~/.docker/config.json, as written by docker/skopeo login).",
-                "HTTPS is required, except for a registry on loopback (127.0.0.1, localhost, ::1) or with",
-                "--insecure, where plain HTTP is used when HTTPS fails.",
-                "Every blob is verified by digest. Layers already in the store are not downloaded; downloads",
-                "land in /var/lib/flint/images/downloads and are resumed when a pull is run again after an",
-                "interruption. Then: flint function create NAME --image REF"})
+            description = {"Pull a container image from a registry (Registry HTTP API v2).",
+                "REF is [HOST[:PORT]/]PATH[:TAG][@sha256:DIGEST]; no host means Docker Hub.",
+                "OCI and Docker schema 2 manifests; an image index or manifest list",
+                "resolves to linux/amd64.",
+                "Auth follows the registry's challenge: anonymous, Basic, or a Bearer token",
+                "from its token service, with --username/--password or the registry's entry",
+                "in Docker's config file ($DOCKER_CONFIG/config.json, else",
+                "~/.docker/config.json, as docker login and skopeo login write it).",
+                "HTTPS is required, except for a registry on loopback (127.0.0.1, localhost,",
+                "::1) or with --insecure: then plain HTTP is used when HTTPS fails.",
+                "Every blob is verified by digest. Layers already in the store are not",
+                "downloaded. Blobs land in /var/lib/flint/images/downloads; run an",
+                "interrupted pull again and it resumes.",
+                "Then: flint function create NAME --image REF"})
     static final class Pull implements Callable<Integer> {
         @Parameters(paramLabel = "REF", description = "image reference, e.g. 127.0.0.1:5000/hello:latest")
         String ref;
@@ -212,9 +219,10 @@ final class ImageCommand implements Runnable {
     }
 
     @Command(name = "ls", mixinStandardHelpOptions = true,
-            description = {"List images: name, digest, layer count, unpacked size, creation time, the functions",
-                "that use each (Zip functions use their runtime's image; NAME:N is a published version), and",
-                "where it came from."})
+            description = {"List images and the functions that use them.",
+                "Columns: name, digest, layer count, unpacked size, creation time, the",
+                "functions using it (Zip functions use their runtime's image; NAME:N is a",
+                "published version), and where it came from."})
     static final class Ls implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -237,8 +245,9 @@ final class ImageCommand implements Runnable {
     }
 
     @Command(name = "rm", mixinStandardHelpOptions = true,
-            description = {"Remove images. An image a function uses (any version) is refused: delete the function",
-                "or point it at another image first. Layers no image lists any more are deleted."})
+            description = {"Remove images; refused for an image a function uses.",
+                "Delete the function (every version) or point it at another image first.",
+                "Layers no image lists any more are deleted."})
     static final class Rm implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "NAME")
         List<String> names;

@@ -244,7 +244,13 @@ final class ImageImporter {
             }
             return out;
         } finally {
+            // the layers' temp dirs are deleted next: no unpack may still be writing into them
             pool.shutdownNow();
+            try {
+                pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -160,6 +160,9 @@ final class LayerUnpacker {
         dirs.add("");
         TarArchiveEntry e;
         while ((e = next(tar, tarIn)) != null) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ImageException(what + ": stopped (another layer of the image failed)");
+            }
             entry(tar, e);
         }
         // The tar's end blocks and padding, then the compressed stream's trailer: all of it is
