@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -319,17 +322,25 @@ public final class ImageArchives {
         }
     }
 
-    /** A tar read in place (random access); member names normalised without a leading "./". */
+    /**
+     * A tar read in place (random access); member names normalised without a leading "./".
+     * TarFile only indexes it: each member is read through its own channel from its data offset,
+     * because layers are unpacked by several threads at once and TarFile's streams share one
+     * channel's position.
+     */
     private static final class TarFiles implements Files2 {
-        private final TarFile tar;
+        private final Path file;
         private final Path temp;
         private final Map<String, TarArchiveEntry> entries = new HashMap<>();
 
         TarFiles(Path file, Path temp) throws IOException {
-            this.tar = new TarFile(file);
+            this.file = file;
             this.temp = temp;
-            for (TarArchiveEntry e : tar.getEntries()) {
-                if (e.isFile()) {
+            try (TarFile tar = new TarFile(file)) {
+                for (TarArchiveEntry e : tar.getEntries()) {
+                    if (!e.isFile() || e.isSparse()) {
+                        continue;
+                    }
                     String n = e.getName();
                     while (n.startsWith("./")) {
                         n = n.substring(2);
@@ -350,18 +361,67 @@ public final class ImageArchives {
             if (e == null) {
                 throw new ImageException("archive member '" + name + "' is missing");
             }
-            return new BufferedInputStream(tar.getInputStream(e), 1 << 16);
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+            try {
+                ch.position(e.getDataOffset());
+            } catch (IOException | RuntimeException ex) {
+                ch.close();
+                throw ex;
+            }
+            return new BufferedInputStream(new BoundedStream(Channels.newInputStream(ch), e.getSize()), 1 << 16);
         }
 
         @Override
         public void close() throws IOException {
-            try {
-                tar.close();
-            } finally {
-                if (temp != null) {
-                    Files.deleteIfExists(temp);
-                }
+            if (temp != null) {
+                Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** At most {@code left} bytes of {@code in}; closing it closes {@code in}. */
+    private static final class BoundedStream extends java.io.FilterInputStream {
+        private long left;
+
+        BoundedStream(InputStream in, long left) {
+            super(in);
+            this.left = left;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long s = super.skip(Math.min(n, left));
+            left -= s;
+            return s;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(super.available(), left);
         }
     }
 }

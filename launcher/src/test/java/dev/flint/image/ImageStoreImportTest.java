@@ -265,6 +265,51 @@ class ImageStoreImportTest {
         assertTrue(e.getMessage().contains("no image tagged 'other:1' (tags: hello:latest)"), e.getMessage());
     }
 
+    /**
+     * Layers are unpacked two at a time from the same archive file, so two members are read at
+     * once: each read must get its own member's bytes (Commons Compress's TarFile streams share
+     * one channel, whose position another thread moves between its seek and its read).
+     */
+    @Test
+    void archiveMembersReadConcurrentlyGetTheirOwnBytes() throws Exception {
+        java.util.Random rnd = new java.util.Random(7);
+        byte[][] tars = new byte[2][];
+        for (int l = 0; l < 2; l++) {
+            byte[] data = new byte[4 << 20];
+            rnd.nextBytes(data);
+            tars[l] = new TarBuilder().file("f" + l, data, 0644).bytes();
+        }
+        new OciLayoutBuilder(tmp.resolve("lay")).layer(tars[0]).layer(tars[1]).write();
+        Path archive = tarOf(tmp.resolve("lay"), tmp.resolve("lay.tar"));
+        try (ImageImport imp = ImageArchives.open(archive, null, tmp.resolve("t"))) {
+            for (int round = 0; round < 20; round++) {
+                List<java.util.concurrent.Callable<String>> reads = new ArrayList<>();
+                for (ImageImport.LayerBlob b : imp.layers()) {
+                    reads.add(() -> {
+                        java.security.MessageDigest md = Digests.sha256();
+                        byte[] buf = new byte[512];
+                        try (java.io.InputStream in = b.opener().open()) {
+                            int n;
+                            while ((n = in.read(buf)) > 0) {
+                                md.update(buf, 0, n);
+                            }
+                        }
+                        return Digests.of(md);
+                    });
+                }
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+                try {
+                    var results = pool.invokeAll(reads);
+                    for (int i = 0; i < 2; i++) {
+                        assertEquals(imp.layers().get(i).digest(), results.get(i).get(), "round " + round + " layer " + i);
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+
     private static ObjectNode dockerConfig(List<byte[]> layers) {
         ObjectNode c = OciLayoutBuilder.JSON.createObjectNode();
         c.put("architecture", "amd64");
