@@ -367,7 +367,8 @@ public final class RegistryClient {
                 base = "http://" + host;
             } catch (IOException e) {
                 if (!plainAllowed) {
-                    throw new RegistryException("registry " + ref.registry() + ": " + e, e);
+                    throw new RegistryException("registry " + ref.registry() + ": HTTPS failed (" + e
+                            + "); plain HTTP is used only for loopback registries or with --insecure", e);
                 }
                 base = "http://" + host;
             }
