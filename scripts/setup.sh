@@ -18,11 +18,18 @@ export PATH=/usr/local/sbin:/usr/local/bin:$JAVA_HOME/bin:$PATH
 [[ $(id -u) == 0 ]] || die "run as root (installs packages, builds images, creates /var/lib/flint)"
 
 HOST_PACKAGES=(build-essential cmake maven openjdk-17-jdk-headless mmdebstrap iproute2
-  bubblewrap runc util-linux curl ca-certificates zstd python3 dpkg-dev unzip)
+  bubblewrap runc util-linux curl ca-certificates zstd python3 dpkg-dev unzip
+  skopeo umoci docker-registry apache2-utils)
+# skopeo, umoci, docker-registry, htpasswd (apache2-utils): the image tests build, push and pull
+# container images with them (flint itself needs none of them)
 
 t_start=$SECONDS
 apt_install "${HOST_PACKAGES[@]}"
 [[ -x $JAVA_HOME/bin/java ]] || die "no Java 17 at $JAVA_HOME"
+# Debian starts docker-registry as a service on :5000; the tests run their own on 127.0.0.1
+if [[ -d /run/systemd/system ]] && systemctl is-enabled -q docker-registry 2>/dev/null; then
+  systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi
 say "packages ok"
 
 ensure_criu

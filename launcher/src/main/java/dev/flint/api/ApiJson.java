@@ -10,6 +10,8 @@ import dev.flint.function.EventInvokeConfig;
 import dev.flint.function.FunctionArns;
 import dev.flint.function.FunctionConfig;
 import dev.flint.function.SnapStartStore;
+import dev.flint.function.ImageCode;
+import dev.flint.image.ImageReference;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Iterator;
@@ -129,6 +131,25 @@ public final class ApiJson {
         return v != null && !v.isNull();
     }
 
+    /** A list of strings; null when absent. */
+    static java.util.List<String> stringList(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw wrongType(field, "a list of strings");
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isTextual()) {
+                throw wrongType(field, "a list of strings");
+            }
+            out.add(e.textValue());
+        }
+        return out;
+    }
+
     /** A string-to-string map; null when absent. */
     static Map<String, String> stringMap(JsonNode n, String field) {
         JsonNode v = n.get(field);
@@ -165,9 +186,13 @@ public final class ApiJson {
         ObjectNode n = object();
         n.put("FunctionName", fn.name());
         n.put("FunctionArn", fn.isLatest() ? fn.functionArn() : fn.versionArn());
-        n.put("Runtime", fn.runtime());
+        if (!fn.isImage()) {
+            n.put("Runtime", fn.runtime());
+        }
         n.put("Role", roleArn());
-        n.put("Handler", fn.handler());
+        if (!fn.isImage()) {
+            n.put("Handler", fn.handler());
+        }
         n.put("CodeSize", fn.codeSize());
         n.put("Description", fn.description() == null ? "" : fn.description());
         n.put("Timeout", fn.timeoutSeconds());
@@ -183,7 +208,20 @@ public final class ApiJson {
         n.put("RevisionId", fn.revisionId());
         n.put("State", "Active");
         n.put("LastUpdateStatus", "Successful");
-        n.put("PackageType", "Zip");
+        n.put("PackageType", fn.packageType());
+        if (fn.isImage() && !fn.imageCode().overrides().isEmpty()) {
+            ImageCode.ImageOverrides o = fn.imageCode().overrides();
+            ObjectNode ic = n.putObject("ImageConfigResponse").putObject("ImageConfig");
+            if (o.entryPoint() != null) {
+                o.entryPoint().forEach(ic.putArray("EntryPoint")::add);
+            }
+            if (o.command() != null) {
+                o.command().forEach(ic.putArray("Command")::add);
+            }
+            if (o.workingDirectory() != null) {
+                ic.put("WorkingDirectory", o.workingDirectory());
+            }
+        }
         n.putArray("Architectures").add("x86_64");
         n.putObject("EphemeralStorage").put("Size", fn.ephemeralStorageMb());
         ObjectNode snap = n.putObject("SnapStart");
@@ -213,6 +251,23 @@ public final class ApiJson {
             });
         }
         return n;
+    }
+
+    /**
+     * GetFunction's Code.ResolvedImageUri: the ImageUri with its tag replaced by the digest the
+     * function is pinned to ({@code REPO@sha256:...}).
+     */
+    public static String resolvedImageUri(ImageCode image) {
+        String uri = image.imageUri();
+        try {
+            if (ImageReference.looksLikeReference(uri) && !uri.startsWith("sha256:")) {
+                ImageReference r = ImageReference.parse(uri);
+                return r.withDigest(image.imageDigest());
+            }
+        } catch (RuntimeException e) {
+            // not a reference: a store name
+        }
+        return (uri.startsWith("sha256:") ? image.imageName() : uri) + "@" + image.imageDigest();
     }
 
     /** AliasConfiguration; RoutingConfig only when the alias routes to a second version. */

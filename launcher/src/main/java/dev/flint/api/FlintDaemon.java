@@ -76,7 +76,7 @@ public final class FlintDaemon implements AutoCloseable {
                     new ServiceInvoker(service, images, name -> reserved(reg, name), c.log()),
                     (requestId, input) -> workers.submit(requestId, input.version().name(), input.qualifier(),
                             input.payload()),
-                    c.stateDir().resolve("tmp"))
+                    c.stateDir().resolve("tmp"), images)
                     .withSnapStart(version -> snapStart.afterPublish(version, c.log()));
             LambdaApiServer server = new LambdaApiServer(api, c.bind(), c.port(), c.accountConcurrency()).start();
             return new FlintDaemon(db, registry, service, async, server);

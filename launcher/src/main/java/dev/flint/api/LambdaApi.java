@@ -9,8 +9,11 @@ import dev.flint.function.FunctionConfig;
 import dev.flint.function.FunctionDefinition;
 import dev.flint.function.FunctionRegistry;
 import dev.flint.function.FunctionUpdate;
+import dev.flint.function.ImageCode;
+import dev.flint.function.ImageFunctions;
 import dev.flint.function.ResolvedFunction;
 import dev.flint.function.SnapStartStore;
+import dev.flint.image.ImageStore;
 import dev.flint.invoke.InvokeResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,19 +49,27 @@ public final class LambdaApi {
     private final Path tempDir;
     private final RandomGenerator random;
     private volatile Consumer<FunctionConfig> snapStart = version -> {};
+    private final ImageStore images;
 
     /** @param tempDir where uploaded ZIPs are written before the code store takes them */
     public LambdaApi(FunctionRegistry registry, Invoker invoker, AsyncInvoker asyncInvoker, Path tempDir) {
-        this(registry, invoker, asyncInvoker, tempDir, null);
+        this(registry, invoker, asyncInvoker, tempDir, null, null);
+    }
+
+    /** @param images where {@code PackageType: Image} functions find their {@code ImageUri} (null: Zip only) */
+    public LambdaApi(FunctionRegistry registry, Invoker invoker, AsyncInvoker asyncInvoker, Path tempDir,
+            ImageStore images) {
+        this(registry, invoker, asyncInvoker, tempDir, images, null);
     }
 
     /** @param random picks a weighted alias's version per request (null: ThreadLocalRandom) */
     LambdaApi(FunctionRegistry registry, Invoker invoker, AsyncInvoker asyncInvoker, Path tempDir,
-            RandomGenerator random) {
+            ImageStore images, RandomGenerator random) {
         this.registry = registry;
         this.invoker = invoker;
         this.asyncInvoker = asyncInvoker;
         this.tempDir = tempDir;
+        this.images = images;
         this.random = random;
     }
 
@@ -183,10 +194,14 @@ public final class LambdaApi {
     private ApiResponse createFunction(ApiRequest req) {
         JsonNode body = ApiJson.parseObject(req.readBody(ApiLimits.CODE_REQUEST_BYTES, "CreateFunction"));
         String packageType = ApiJson.text(body, "PackageType");
-        if (packageType != null && !"Zip".equals(packageType)) {
-            throw ApiException.invalidParameter("flint supports PackageType Zip only, got " + packageType);
+        if (packageType != null && !FunctionConfig.ZIP.equals(packageType) && !FunctionConfig.IMAGE.equals(packageType)) {
+            throw new ApiException("ValidationException", 400, "1 validation error detected: Value '" + packageType
+                    + "' at 'packageType' failed to satisfy constraint: Member must satisfy enum value set: [Zip, Image]");
         }
         checkArchitectures(body);
+        if (FunctionConfig.IMAGE.equals(packageType)) {
+            return createImageFunction(body);
+        }
         // every field is read (and type-checked) before the ZIP is decoded and written
         String name = ApiJson.text(body, "FunctionName");
         String runtime = ApiJson.text(body, "Runtime");
@@ -199,6 +214,10 @@ public final class LambdaApi {
         Boolean publish = ApiJson.bool(body, "Publish");
         String snapStartApplyOn = snapStartApplyOn(body);
         JsonNode code = ApiJson.objectField(body, "Code");
+        if (ApiJson.has(code, "ImageUri")) {
+            throw ApiException.invalidParameter("Please don't provide ImageUri when the intended function PackageType"
+                    + " is Zip.");
+        }
         Path zip = writeZip(code, "CreateFunction");
         FunctionConfig created;
         try {
@@ -214,6 +233,61 @@ public final class LambdaApi {
             created = published(registry.publishVersion(created.name(), null, null, null));
         }
         return ApiResponse.json(201, configuration(created));
+    }
+
+    /** CreateFunction with PackageType Image: Code.ImageUri from this host's image store, ImageConfig overrides. */
+    private ApiResponse createImageFunction(JsonNode body) {
+        String name = ApiJson.text(body, "FunctionName");
+        String runtime = ApiJson.text(body, "Runtime");
+        String handler = ApiJson.text(body, "Handler");
+        Integer memory = ApiJson.integer(body, "MemorySize");
+        Integer timeout = ApiJson.integer(body, "Timeout");
+        Map<String, String> vars = ApiJson.stringMap(ApiJson.objectField(body, "Environment"), "Variables");
+        Integer ephemeral = ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size");
+        String description = ApiJson.text(body, "Description");
+        Boolean publish = ApiJson.bool(body, "Publish");
+        String snapStartApplyOn = snapStartApplyOn(body);
+        JsonNode code = ApiJson.objectField(body, "Code");
+        ImageCode.ImageOverrides overrides = imageConfig(body);
+        if (runtime != null || handler != null || ApiJson.has(body, "Layers")) {
+            throw ApiException.invalidParameter("Please don't provide Handler or Runtime or Layer when the intended"
+                    + " function PackageType is Image.");
+        }
+        if (ApiJson.has(code, "ZipFile") || ApiJson.has(code, "S3Bucket") || ApiJson.has(code, "S3Key")) {
+            throw ApiException.invalidParameter("Please provide ImageUri only (no ZipFile, S3Bucket or S3Key) when"
+                    + " the intended function PackageType is Image.");
+        }
+        String uri = ApiJson.text(code, "ImageUri");
+        if (uri == null) {
+            throw ApiException.invalidParameter("Please provide ImageUri when the intended function PackageType is"
+                    + " Image.");
+        }
+        FunctionConfig created = registry.create(new FunctionDefinition(name, null, null, null, memory, timeout, vars,
+                ephemeral, description, ImageFunctions.resolve(requireImages(), uri, overrides)));
+        if (snapStartApplyOn != null) {
+            registry.snapStart().setApplyOn(created.name(), snapStartApplyOn);
+        }
+        if (Boolean.TRUE.equals(publish)) {
+            created = published(registry.publishVersion(created.name(), null, null, null));
+        }
+        return ApiResponse.json(201, configuration(created));
+    }
+
+    private ImageStore requireImages() {
+        if (images == null) {
+            throw ApiException.invalidParameter("this flint API has no image store: PackageType Image is not available");
+        }
+        return images;
+    }
+
+    /** ImageConfig {EntryPoint, Command, WorkingDirectory}; null when absent. */
+    private static ImageCode.ImageOverrides imageConfig(JsonNode body) {
+        if (!ApiJson.has(body, "ImageConfig")) {
+            return null;
+        }
+        JsonNode c = ApiJson.objectField(body, "ImageConfig");
+        return new ImageCode.ImageOverrides(ApiJson.stringList(c, "EntryPoint"), ApiJson.stringList(c, "Command"),
+                ApiJson.text(c, "WorkingDirectory"));
     }
 
     private ApiResponse listFunctions(ApiRequest req) {
@@ -237,8 +311,15 @@ public final class LambdaApi {
         FunctionConfig fn = resolve(functionName, req.queryParam("Qualifier")).config();
         ObjectNode out = ApiJson.object();
         out.set("Configuration", configuration(fn));
-        // the ZIP is not kept (the code store keeps the extracted tree), so there is no Location
-        out.putObject("Code").put("RepositoryType", "S3");
+        if (fn.isImage()) {
+            ObjectNode c = out.putObject("Code");
+            c.put("RepositoryType", "ECR");
+            c.put("ImageUri", fn.imageCode().imageUri());
+            c.put("ResolvedImageUri", ApiJson.resolvedImageUri(fn.imageCode()));
+        } else {
+            // the ZIP is not kept (the code store keeps the extracted tree), so there is no Location
+            out.putObject("Code").put("RepositoryType", "S3");
+        }
         OptionalInt reserved = registry.reservedConcurrency(fn.name());
         if (reserved.isPresent()) {
             out.putObject("Concurrency").put("ReservedConcurrentExecutions", reserved.getAsInt());
@@ -264,10 +345,11 @@ public final class LambdaApi {
         if (snapStartApplyOn != null) {
             registry.snapStart().setApplyOn(name, snapStartApplyOn);
         }
+        ImageCode.ImageOverrides overrides = imageConfig(body);
         FunctionUpdate u = new FunctionUpdate(ApiJson.text(body, "Runtime"), ApiJson.text(body, "Handler"),
                 ApiJson.integer(body, "MemorySize"), ApiJson.integer(body, "Timeout"), vars,
                 ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size"),
-                ApiJson.text(body, "Description"));
+                ApiJson.text(body, "Description"), overrides);
         ApiResponse r = ApiResponse.json(200, configuration(registry.updateConfiguration(name, u)));
         invoker.functionChanged(name);
         return r;
@@ -279,6 +361,9 @@ public final class LambdaApi {
         checkArchitectures(body);
         FunctionConfig current = registry.require(name);
         checkRevision(current, ApiJson.text(body, "RevisionId"));
+        if (ApiJson.has(body, "ImageUri") || current.isImage()) {
+            return updateImageCode(name, current, body);
+        }
         Path zip = writeZip(body, "UpdateFunctionCode");
         FunctionConfig updated;
         try {
@@ -290,6 +375,27 @@ public final class LambdaApi {
         } finally {
             deleteQuietly(zip);
         }
+        invoker.functionChanged(name);
+        if (Boolean.TRUE.equals(ApiJson.bool(body, "Publish"))) {
+            updated = published(registry.publishVersion(name, null, null, null));
+        }
+        return ApiResponse.json(200, configuration(updated));
+    }
+
+    /** UpdateFunctionCode of an Image function: a new ImageUri, resolved and pinned now. */
+    private ApiResponse updateImageCode(String name, FunctionConfig current, JsonNode body) {
+        String uri = ApiJson.text(body, "ImageUri");
+        if (!current.isImage()) {
+            throw ApiException.invalidParameter("Please don't provide ImageUri when updating a function with"
+                    + " packageType Zip.");
+        }
+        if (uri == null || ApiJson.has(body, "ZipFile") || ApiJson.has(body, "S3Bucket")) {
+            throw ApiException.invalidParameter("Please provide ImageUri when updating a function with packageType"
+                    + " Image.");
+        }
+        ImageCode image = ImageFunctions.resolve(requireImages(), uri, current.imageCode().overrides());
+        FunctionConfig updated = Boolean.TRUE.equals(ApiJson.bool(body, "DryRun")) ? current
+                : registry.updateImage(name, image);
         invoker.functionChanged(name);
         if (Boolean.TRUE.equals(ApiJson.bool(body, "Publish"))) {
             updated = published(registry.publishVersion(name, null, null, null));

@@ -328,7 +328,7 @@ public final class FunctionBench {
 
     static FunctionSpec withMemory(FunctionSpec f, int mb) {
         return new FunctionSpec(f.name(), f.version(), f.runtime(), f.image(), f.handler(), mb, f.timeout(),
-                f.environment(), f.ephemeralStorageMb(), f.codeDir(), f.layers());
+                f.environment(), f.ephemeralStorageMb(), f.codeDir(), f.layers(), f.imageLaunch());
     }
 
     private static long totalGcCount() {

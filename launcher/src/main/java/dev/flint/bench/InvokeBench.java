@@ -291,7 +291,7 @@ public final class InvokeBench {
 
     private static FunctionSpec withMemory(FunctionSpec f, int mb) {
         return new FunctionSpec(f.name(), f.version(), f.runtime(), f.image(), f.handler(), mb, f.timeout(),
-                f.environment(), f.ephemeralStorageMb(), f.codeDir(), f.layers());
+                f.environment(), f.ephemeralStorageMb(), f.codeDir(), f.layers(), f.imageLaunch());
     }
 
     /** Fails the bench on an invoke that failed or was not the kind (cold/warm) being measured. */

@@ -2,6 +2,7 @@ package dev.flint.cli;
 
 import dev.flint.cgroup.CgroupException;
 import dev.flint.function.FunctionException;
+import dev.flint.image.ImageBuildException;
 import dev.flint.image.ImageException;
 import dev.flint.image.ImageNotFoundException;
 import dev.flint.nativeffi.NativeLoader;
@@ -54,8 +55,12 @@ public final class FlintCli {
                 || e instanceof UnsatisfiedLinkError) {
             return ExitCodes.HOST_NOT_CAPABLE;
         }
-        if (e instanceof ImageException) {
+        if (e instanceof ImageBuildException) {
             return ExitCodes.HOST_NOT_CAPABLE;
+        }
+        if (e instanceof ImageException) {
+            // a refused image (hostile layer, wrong digest, unknown platform) or registry answer
+            return ExitCodes.INVALID_INPUT;
         }
         return ExitCodes.INTERNAL;
     }

@@ -8,6 +8,8 @@ import dev.flint.function.FunctionDefinition;
 import dev.flint.function.FunctionRegistry;
 import dev.flint.function.FunctionUpdate;
 import dev.flint.function.SnapStartStore;
+import dev.flint.function.ImageCode;
+import dev.flint.function.ImageFunctions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,22 +52,60 @@ final class FunctionCommand implements Runnable {
         return env;
     }
 
+    /** --entrypoint/--cmd/--workdir: an Image function's ImageConfig. */
+    static final class ImageConfigOptions {
+        @Option(names = "--entrypoint", paramLabel = "ARG", arity = "1",
+                description = "Image: override the image's ENTRYPOINT, one argument per option (repeatable)")
+        List<String> entrypoint;
+
+        @Option(names = "--cmd", paramLabel = "ARG", arity = "1",
+                description = "Image: override the image's CMD (the handler), one argument per option (repeatable)")
+        List<String> cmd;
+
+        @Option(names = "--workdir", paramLabel = "DIR",
+                description = "Image: override the image's WORKDIR (absolute)")
+        String workdir;
+
+        boolean given() {
+            return entrypoint != null || cmd != null || workdir != null;
+        }
+
+        ImageCode.ImageOverrides overrides() {
+            return new ImageCode.ImageOverrides(entrypoint, cmd, workdir);
+        }
+    }
+
     @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Create a function from a directory or a ZIP; prints its configuration as JSON.")
+            description = {"Create a function; prints its configuration as JSON.",
+                "PackageType Zip: --runtime, --handler and --code (a directory or a ZIP).",
+                "PackageType Image: --image REF, an image in this host's store (flint image",
+                "pull / import): its name, the reference it was pulled from, or a digest.",
+                "As on Lambda, ENTRYPOINT starts the runtime with CMD as its arguments, CMD",
+                "is also the handler (_HANDLER), the image's ENV and WORKDIR apply, and",
+                "AWS_LAMBDA_RUNTIME_API points at flint's Runtime API. Images laid out like",
+                "AWS base images (/lambda-entrypoint.sh, /var/runtime/bootstrap, code in",
+                "/var/task) run unchanged. The function stays on the image's digest until",
+                "'flint function update NAME --image REF'."})
     static final class Create implements Callable<Integer> {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--runtime", required = true, paramLabel = "R",
-                description = "python3.11, java17, provided, provided.al2 or provided.al2023")
+        @Option(names = "--runtime", paramLabel = "R",
+                description = "Zip: python3.11, java17, provided, provided.al2 or provided.al2023")
         String runtime;
 
-        @Option(names = "--handler", required = true, paramLabel = "H",
-                description = "python: module.function; java17: package.Class::method; provided: any")
+        @Option(names = "--handler", paramLabel = "H",
+                description = "Zip: python: module.function; java17: package.Class::method; provided: any")
         String handler;
 
-        @Option(names = "--code", required = true, paramLabel = "DIR|ZIP", description = "the code")
+        @Option(names = "--code", paramLabel = "DIR|ZIP", description = "Zip: the code")
         Path code;
+
+        @Option(names = "--image", paramLabel = "REF", description = "Image: the container image (PackageType Image)")
+        String image;
+
+        @picocli.CommandLine.Mixin
+        ImageConfigOptions imageConfig = new ImageConfigOptions();
 
         @Option(names = "--memory", paramLabel = "MB", description = "128–3008 (default 128)")
         Integer memoryMb;
@@ -89,6 +129,20 @@ final class FunctionCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (image != null) {
+                if (runtime != null || handler != null || code != null) {
+                    throw new IllegalArgumentException("--image (PackageType Image) goes without --runtime, --handler"
+                            + " and --code: the image holds the runtime and the code, and its CMD is the handler");
+                }
+                return createImage();
+            }
+            if (imageConfig.given()) {
+                throw new IllegalArgumentException("--entrypoint, --cmd and --workdir apply to --image functions only");
+            }
+            if (runtime == null || handler == null || code == null) {
+                throw new IllegalArgumentException("give --runtime, --handler and --code (PackageType Zip), or --image REF"
+                        + " (PackageType Image)");
+            }
             Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
             if (daemon.isPresent()) {
                 ObjectNode req = FunctionJson.createRequest(name, runtime, handler, CodeStore.zipBytes(code), memoryMb,
@@ -110,16 +164,48 @@ final class FunctionCommand implements Runnable {
             }
             return ExitCodes.OK;
         }
+
+        private Integer createImage() {
+            ImageCode.ImageOverrides o = imageConfig.given() ? imageConfig.overrides() : null;
+            Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
+            if (daemon.isPresent()) {
+                ObjectNode req = FunctionJson.createImageRequest(name, image, o, memoryMb, timeoutSeconds,
+                        parseEnv(env), ephemeralMb, description, snapStart);
+                System.out.println(FunctionJson.pretty(daemon.get().json("POST", "/2015-03-31/functions", req)));
+                return ExitCodes.OK;
+            }
+            Host.requireRoot("flint function create");
+            try (FunctionRegistry reg = registry()) {
+                if (snapStart != null) {
+                    SnapStartStore.checkApplyOn(snapStart);
+                }
+                FunctionConfig fn = reg.create(new FunctionDefinition(name, null, null, null, memoryMb, timeoutSeconds,
+                        parseEnv(env), ephemeralMb, description, ImageFunctions.resolve(Host.images(), image, o)));
+                if (snapStart != null) {
+                    reg.snapStart().setApplyOn(name, snapStart);
+                }
+                System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn, reg.snapStart())));
+            }
+            return ExitCodes.OK;
+        }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Update a function's code and/or configuration; prints the new configuration.")
+            description = {"Update a function's code and/or configuration; prints the new configuration.",
+                "An Image function takes --image REF (resolved and pinned to its digest now)",
+                "and --entrypoint/--cmd/--workdir (they replace its whole ImageConfig)."})
     static final class Update implements Callable<Integer> {
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Option(names = "--code", paramLabel = "DIR|ZIP")
         Path code;
+
+        @Option(names = "--image", paramLabel = "REF", description = "Image: another image for an Image function")
+        String image;
+
+        @picocli.CommandLine.Mixin
+        ImageConfigOptions imageConfig = new ImageConfigOptions();
 
         @Option(names = "--runtime", paramLabel = "R")
         String runtime;
@@ -156,8 +242,16 @@ final class FunctionCommand implements Runnable {
                 if (code != null) {
                     out = daemon.get().json("PUT", base + "/code", FunctionJson.codeRequest(CodeStore.zipBytes(code)));
                 }
+                if (image != null) {
+                    ObjectNode ic = FunctionJson.JSON.createObjectNode();
+                    ic.put("ImageUri", image);
+                    out = daemon.get().json("PUT", base + "/code", ic);
+                }
                 ObjectNode cfg = FunctionJson.configurationRequest(runtime, handler, memoryMb, timeoutSeconds,
                         env == null ? null : parseEnv(env), ephemeralMb, description, snapStart);
+                if (imageConfig.given()) {
+                    FunctionJson.putImageConfig(cfg, imageConfig.overrides());
+                }
                 if (cfg.size() > 0) {
                     out = daemon.get().json("PUT", base + "/configuration", cfg);
                 }
@@ -173,8 +267,13 @@ final class FunctionCommand implements Runnable {
                 if (code != null) {
                     fn = reg.updateCode(name, code);
                 }
+                if (image != null) {
+                    ImageCode.ImageOverrides keep = fn.isImage() ? fn.imageCode().overrides() : null;
+                    fn = reg.updateImage(name, ImageFunctions.resolve(Host.images(), image, keep));
+                }
                 FunctionUpdate u = new FunctionUpdate(runtime, handler, memoryMb, timeoutSeconds,
-                        env == null ? null : parseEnv(env), ephemeralMb, description);
+                        env == null ? null : parseEnv(env), ephemeralMb, description,
+                        imageConfig.given() ? imageConfig.overrides() : null);
                 if (!u.equals(FunctionUpdate.none())) {
                     fn = reg.updateConfiguration(name, u);
                 }
@@ -224,9 +323,11 @@ final class FunctionCommand implements Runnable {
                     JsonNode page = daemon.get().json("GET", "/2015-03-31/functions/"
                             + (marker == null ? "" : "?Marker=" + DaemonClient.path(marker)), null);
                     for (JsonNode f : page.path("Functions")) {
+                        boolean img = "Image".equals(f.path("PackageType").asText());
                         System.out.printf("%-24s %-16s %-36s %6d %6ds%n", f.path("FunctionName").asText(),
-                                f.path("Runtime").asText(), f.path("Handler").asText(), f.path("MemorySize").asInt(),
-                                f.path("Timeout").asInt());
+                                img ? "(image)" : f.path("Runtime").asText(),
+                                img ? "sha256:" + f.path("CodeSha256").asText().substring(0, 12) : f.path("Handler").asText(),
+                                f.path("MemorySize").asInt(), f.path("Timeout").asInt());
                     }
                     marker = page.hasNonNull("NextMarker") ? page.get("NextMarker").asText() : null;
                 } while (marker != null);
@@ -237,8 +338,8 @@ final class FunctionCommand implements Runnable {
                 all = reg.list();
             }
             for (FunctionConfig f : all) {
-                System.out.printf("%-24s %-16s %-36s %6d %6ds%n", f.name(), f.runtime(), f.handler(), f.memoryMb(),
-                        f.timeoutSeconds());
+                System.out.printf("%-24s %-16s %-36s %6d %6ds%n", f.name(), f.isImage() ? "(image)" : f.runtime(),
+                        f.isImage() ? f.imageCode().imageUri() : f.handler(), f.memoryMb(), f.timeoutSeconds());
             }
             return ExitCodes.OK;
         }

@@ -9,7 +9,7 @@ import dev.flint.function.SnapStartStore;
 
 /** Lambda's JSON shapes as the CLI prints and sends them (the daemon's own shapes are in {@link ApiJson}). */
 final class FunctionJson {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private FunctionJson() {}
 
@@ -28,6 +28,35 @@ final class FunctionJson {
         n.putObject("Code").put("ZipFile", java.util.Base64.getEncoder().encodeToString(zip));
         n.put("PackageType", "Zip");
         return n;
+    }
+
+    /** CreateFunction's request body for PackageType Image (Code.ImageUri, ImageConfig). */
+    static ObjectNode createImageRequest(String name, String imageUri, dev.flint.function.ImageCode.ImageOverrides o,
+            Integer memoryMb, Integer timeoutSeconds, java.util.Map<String, String> env, Integer ephemeralMb,
+            String description, String snapStart) {
+        ObjectNode n = configurationRequest(null, null, memoryMb, timeoutSeconds, env, ephemeralMb, description,
+                snapStart);
+        n.put("FunctionName", name);
+        n.put("PackageType", "Image");
+        n.putObject("Code").put("ImageUri", imageUri);
+        if (o != null) {
+            putImageConfig(n, o);
+        }
+        return n;
+    }
+
+    /** ImageConfig {EntryPoint, Command, WorkingDirectory}, the fields that are set. */
+    static void putImageConfig(ObjectNode n, dev.flint.function.ImageCode.ImageOverrides o) {
+        ObjectNode ic = n.putObject("ImageConfig");
+        if (o.entryPoint() != null) {
+            o.entryPoint().forEach(ic.putArray("EntryPoint")::add);
+        }
+        if (o.command() != null) {
+            o.command().forEach(ic.putArray("Command")::add);
+        }
+        if (o.workingDirectory() != null) {
+            ic.put("WorkingDirectory", o.workingDirectory());
+        }
     }
 
     /** UpdateFunctionCode's request body. */

@@ -12,13 +12,17 @@ import java.util.UUID;
 /**
  * One function's configuration ($LATEST or a published version), validated on construction with AWS's rules.
  *
- * @param codeSha256 AWS's CodeSha256: base64 of the SHA-256 of the deployment ZIP
- * @param codeSize bytes of the deployment ZIP
+ * @param runtime null for an Image function
+ * @param handler null for an Image function (the image's CMD is the handler)
+ * @param codeSha256 AWS's CodeSha256: base64 of the SHA-256 of the deployment ZIP; for an Image
+ *     function the hex of the image's manifest digest
+ * @param codeSize bytes of the deployment ZIP (0 for an Image function)
  * @param lastModified truncated to milliseconds, as AWS formats it ({@link #lastModifiedText()})
  * @param codeDir the extracted, read-only code ({@code /var/task}); resolved by the code store,
- *     not persisted
+ *     not persisted; null for an Image function (the code is in the image)
  * @param revisionId AWS's RevisionId: a UUID that changes on every update of this function or
  *     version
+ * @param imageCode the image of a {@code PackageType: Image} function; null for Zip
  */
 public record FunctionConfig(
         String name,
@@ -34,9 +38,15 @@ public record FunctionConfig(
         Instant lastModified,
         String description,
         Path codeDir,
-        String revisionId) {
+        String revisionId,
+        ImageCode imageCode) {
 
     public static final String LATEST = "$LATEST";
+    public static final String ZIP = "Zip";
+    public static final String IMAGE = "Image";
+    /** AWS's answer to Runtime or Handler given with PackageType Image. */
+    static final String IMAGE_NO_RUNTIME = "Please don't provide Handler or Runtime or Layer when the intended"
+            + " function PackageType is Image.";
 
     /** AWS's LastModified format, e.g. {@code 2024-01-01T12:00:00.000+0000}. */
     public static final DateTimeFormatter LAST_MODIFIED_FORMAT =
@@ -44,8 +54,12 @@ public record FunctionConfig(
 
     public FunctionConfig {
         FunctionRules.validateName(name);
-        Runtimes.requireSupported(runtime);
-        Runtimes.validateHandler(runtime, handler);
+        if (imageCode == null) {
+            Runtimes.requireSupported(runtime);
+            Runtimes.validateHandler(runtime, handler);
+        } else if (runtime != null || handler != null) {
+            throw new InvalidParameterValueException(IMAGE_NO_RUNTIME);
+        }
         FunctionRules.validateMemory(memoryMb);
         FunctionRules.validateTimeout(timeoutSeconds);
         FunctionRules.validateEphemeralStorage(ephemeralStorageMb);
@@ -60,8 +74,19 @@ public record FunctionConfig(
         version = version == null ? LATEST : version;
         lastModified = Objects.requireNonNull(lastModified, "lastModified")
                 .truncatedTo(ChronoUnit.MILLIS);
-        Objects.requireNonNull(codeDir, "codeDir");
+        if (imageCode == null) {
+            Objects.requireNonNull(codeDir, "codeDir");
+        }
         revisionId = revisionId == null ? newRevisionId() : revisionId;
+    }
+
+    /** A Zip function's configuration. */
+    public FunctionConfig(String name, String runtime, String handler, int memoryMb,
+            int timeoutSeconds, Map<String, String> environment, int ephemeralStorageMb,
+            String codeSha256, long codeSize, String version, Instant lastModified,
+            String description, Path codeDir, String revisionId) {
+        this(name, runtime, handler, memoryMb, timeoutSeconds, environment, ephemeralStorageMb,
+                codeSha256, codeSize, version, lastModified, description, codeDir, revisionId, null);
     }
 
     /** A configuration with a fresh {@link #revisionId()}. */
@@ -70,7 +95,24 @@ public record FunctionConfig(
             String codeSha256, long codeSize, String version, Instant lastModified,
             String description, Path codeDir) {
         this(name, runtime, handler, memoryMb, timeoutSeconds, environment, ephemeralStorageMb,
-                codeSha256, codeSize, version, lastModified, description, codeDir, null);
+                codeSha256, codeSize, version, lastModified, description, codeDir, null, null);
+    }
+
+    /** An Image function's configuration, with a fresh {@link #revisionId()}. */
+    public static FunctionConfig ofImage(String name, int memoryMb, int timeoutSeconds,
+            Map<String, String> environment, int ephemeralStorageMb, String version, Instant lastModified,
+            String description, ImageCode image) {
+        return new FunctionConfig(name, null, null, memoryMb, timeoutSeconds, environment, ephemeralStorageMb,
+                image.codeSha256(), 0, version, lastModified, description, null, null, image);
+    }
+
+    /** {@code Zip} or {@code Image}. */
+    public String packageType() {
+        return imageCode == null ? ZIP : IMAGE;
+    }
+
+    public boolean isImage() {
+        return imageCode != null;
     }
 
     public static String newRevisionId() {
@@ -92,7 +134,7 @@ public record FunctionConfig(
         return new FunctionConfig(name, runtime, handler, memoryMb, timeoutSeconds, environment,
                 ephemeralStorageMb, codeSha256, codeSize, number, now,
                 versionDescription != null && !versionDescription.isEmpty() ? versionDescription : description,
-                codeDir, newRevisionId());
+                codeDir, newRevisionId(), imageCode);
     }
 
     public static String formatLastModified(Instant instant) {
@@ -112,13 +154,31 @@ public record FunctionConfig(
         return FunctionArns.functionArn(name);
     }
 
-    /** The flint image this function runs on (see {@link Runtimes#imageFor}). */
+    /** The flint image this function runs on: its runtime's (see {@link Runtimes#imageFor}) or its own. */
     public String image() {
-        return Runtimes.imageFor(runtime);
+        return imageCode != null ? imageCode.imageName() : Runtimes.imageFor(runtime);
     }
 
     /** This configuration with {@code update}'s non-null fields applied (validated again). */
     public FunctionConfig with(FunctionUpdate update, Instant now) {
+        if (imageCode != null) {
+            if (update.runtime() != null || update.handler() != null) {
+                throw new InvalidParameterValueException(IMAGE_NO_RUNTIME);
+            }
+            return new FunctionConfig(name, null, null,
+                    or(update.memoryMb(), memoryMb),
+                    or(update.timeoutSeconds(), timeoutSeconds),
+                    or(update.environment(), environment),
+                    or(update.ephemeralStorageMb(), ephemeralStorageMb),
+                    codeSha256, codeSize, version, now,
+                    or(update.description(), description),
+                    null, newRevisionId(),
+                    update.imageConfig() == null ? imageCode : imageCode.withOverrides(update.imageConfig()));
+        }
+        if (update.imageConfig() != null) {
+            throw new InvalidParameterValueException("ImageConfig applies to PackageType Image functions only;"
+                    + " function " + name + " is PackageType Zip");
+        }
         return new FunctionConfig(name,
                 or(update.runtime(), runtime),
                 or(update.handler(), handler),
@@ -133,9 +193,24 @@ public record FunctionConfig(
 
     /** This configuration pointing at new code. */
     public FunctionConfig withCode(CodeArtifact code, Instant now) {
+        if (imageCode != null) {
+            throw new InvalidParameterValueException("Please provide ImageUri when updating a function with"
+                    + " packageType Image.");
+        }
         return new FunctionConfig(name, runtime, handler, memoryMb, timeoutSeconds, environment,
                 ephemeralStorageMb, code.sha256(), code.size(), version, now, description,
                 code.dir(), newRevisionId());
+    }
+
+    /** This Image function on another image (UpdateFunctionCode with ImageUri); overrides are kept. */
+    public FunctionConfig withImage(ImageCode image, Instant now) {
+        if (imageCode == null) {
+            throw new InvalidParameterValueException("Please don't provide ImageUri when updating a function with"
+                    + " packageType Zip.");
+        }
+        return new FunctionConfig(name, null, null, memoryMb, timeoutSeconds, environment, ephemeralStorageMb,
+                image.codeSha256(), 0, version, now, description, null, newRevisionId(),
+                image.withOverrides(imageCode.overrides()));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -121,6 +121,13 @@ public final class FunctionRegistry implements AutoCloseable {
             if (store.get(def.name()).isPresent()) {
                 throw conflict(def.name());
             }
+            if (def.isImage()) {
+                FunctionConfig config = FunctionConfig.ofImage(def.name(), def.memoryMb(), def.timeoutSeconds(),
+                        def.environment(), def.ephemeralStorageMb(), FunctionConfig.LATEST, now(),
+                        def.description(), def.image());
+                store.put(StoredFunction.of(config));
+                return config;
+            }
             CodeArtifact artifact = code.store(def.code());
             FunctionConfig config = new FunctionConfig(def.name(), def.runtime(), def.handler(),
                     def.memoryMb(), def.timeoutSeconds(), def.environment(),
@@ -168,6 +175,27 @@ public final class FunctionRegistry implements AutoCloseable {
             }
             return updated;
         }
+    }
+
+    /** Points an Image function at another image (UpdateFunctionCode with ImageUri); ImageConfig is kept. */
+    public FunctionConfig updateImage(String name, ImageCode image) {
+        synchronized (lock) {
+            FunctionConfig updated = require(name).withImage(image, now());
+            store.put(StoredFunction.of(updated));
+            return updated;
+        }
+    }
+
+    /**
+     * Every function's $LATEST and published versions: what runs on which image
+     * ({@code flint image ls} and {@code rm} ask this).
+     */
+    public List<FunctionConfig> allVersions() {
+        List<FunctionConfig> all = new ArrayList<>();
+        for (FunctionConfig f : list()) {
+            all.addAll(listVersions(f.name()));
+        }
+        return all;
     }
 
     /** Applies the update's non-null fields; the result is validated before anything is written. */

@@ -33,8 +33,10 @@ public final class SqliteFunctionStore implements FunctionStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, String>> ENV = new TypeReference<>() {};
     private static final TypeReference<LinkedHashMap<String, Double>> WEIGHTS = new TypeReference<>() {};
+    private static final TypeReference<ImageCode> IMAGE = new TypeReference<>() {};
+    /** Image functions store "" as runtime and handler (NOT NULL columns) and their image as JSON. */
     private static final String CONFIG_COLUMNS = "runtime, handler, memory_mb, timeout_s, environment,"
-            + " ephemeral_mb, code_sha256, code_size, last_modified, description, revision_id";
+            + " ephemeral_mb, code_sha256, code_size, last_modified, description, revision_id, image";
 
     private final Database db;
     private final boolean ownsDatabase;
@@ -140,10 +142,13 @@ public final class SqliteFunctionStore implements FunctionStore {
     /** Reads name + CONFIG_COLUMNS from the current row. */
     private static StoredFunction record(ResultSet rs, String version, String publishedFrom)
             throws SQLException {
-        return new StoredFunction(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+        String image = rs.getString(13);
+        ImageCode code = image == null ? null : fromJson(image, IMAGE);
+        return new StoredFunction(rs.getString(1), code == null ? rs.getString(2) : null,
+                code == null ? rs.getString(3) : null, rs.getInt(4),
                 rs.getInt(5), fromJson(rs.getString(6), ENV), rs.getInt(7), rs.getString(8),
                 rs.getLong(9), version, rs.getString(10), rs.getString(11), rs.getString(12),
-                publishedFrom);
+                publishedFrom, code);
     }
 
     @Override
@@ -174,13 +179,13 @@ public final class SqliteFunctionStore implements FunctionStore {
 
     private static void upsert(Connection c, StoredFunction f) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO functions (name, " + CONFIG_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
                 + " runtime = excluded.runtime, handler = excluded.handler,"
                 + " memory_mb = excluded.memory_mb, timeout_s = excluded.timeout_s,"
                 + " environment = excluded.environment, ephemeral_mb = excluded.ephemeral_mb,"
                 + " code_sha256 = excluded.code_sha256, code_size = excluded.code_size,"
                 + " last_modified = excluded.last_modified, description = excluded.description,"
-                + " revision_id = excluded.revision_id")) {
+                + " revision_id = excluded.revision_id, image = excluded.image")) {
             bindConfig(ps, 1, f);
             ps.executeUpdate();
         }
@@ -190,8 +195,8 @@ public final class SqliteFunctionStore implements FunctionStore {
     private static int bindConfig(PreparedStatement ps, int first, StoredFunction f) throws SQLException {
         int i = first;
         ps.setString(i++, f.name());
-        ps.setString(i++, f.runtime());
-        ps.setString(i++, f.handler());
+        ps.setString(i++, f.runtime() == null ? "" : f.runtime());
+        ps.setString(i++, f.handler() == null ? "" : f.handler());
         ps.setInt(i++, f.memoryMb());
         ps.setInt(i++, f.timeoutSeconds());
         ps.setString(i++, toJson(f.environment() == null ? Map.of() : f.environment()));
@@ -201,6 +206,7 @@ public final class SqliteFunctionStore implements FunctionStore {
         ps.setString(i++, f.lastModified());
         ps.setString(i++, f.description() == null ? "" : f.description());
         ps.setString(i++, Objects.requireNonNull(f.revisionId(), "revisionId"));
+        ps.setString(i++, f.image() == null ? null : toJson(f.image()));
         return i;
     }
 
@@ -247,7 +253,7 @@ public final class SqliteFunctionStore implements FunctionStore {
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO function_versions"
                     + " (function_name, " + CONFIG_COLUMNS + ", version, published_from)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 int i = bindConfig(ps, 1, v);
                 ps.setInt(i++, number);
                 ps.setString(i, v.publishedFrom());
@@ -261,7 +267,7 @@ public final class SqliteFunctionStore implements FunctionStore {
             + ", version, published_from FROM function_versions";
 
     private static StoredFunction versionRecord(ResultSet rs) throws SQLException {
-        return record(rs, String.valueOf(rs.getInt(13)), rs.getString(14));
+        return record(rs, String.valueOf(rs.getInt(14)), rs.getString(15));
     }
 
     @Override

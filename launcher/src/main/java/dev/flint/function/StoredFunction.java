@@ -11,6 +11,7 @@ import java.util.Map;
  * @param publishedFrom for a published version, the revision id of the $LATEST it was copied
  *     from ({@code null} for $LATEST): "nothing changed since the last publish" is that id
  *     still being $LATEST's
+ * @param image an Image function's image (then runtime and handler are null); null for Zip
  */
 public record StoredFunction(
         String name,
@@ -26,7 +27,16 @@ public record StoredFunction(
         String lastModified,
         String description,
         String revisionId,
-        String publishedFrom) {
+        String publishedFrom,
+        ImageCode image) {
+
+    /** A Zip function's record. */
+    StoredFunction(String name, String runtime, String handler, int memoryMb, int timeoutSeconds,
+            Map<String, String> environment, int ephemeralStorageMb, String codeSha256, long codeSize,
+            String version, String lastModified, String description, String revisionId, String publishedFrom) {
+        this(name, runtime, handler, memoryMb, timeoutSeconds, environment, ephemeralStorageMb, codeSha256, codeSize,
+                version, lastModified, description, revisionId, publishedFrom, null);
+    }
 
     static StoredFunction of(FunctionConfig c) {
         return of(c, null);
@@ -36,12 +46,14 @@ public record StoredFunction(
         return new StoredFunction(c.name(), c.runtime(), c.handler(), c.memoryMb(),
                 c.timeoutSeconds(), c.environment(), c.ephemeralStorageMb(), c.codeSha256(),
                 c.codeSize(), c.version(), c.lastModifiedText(), c.description(), c.revisionId(),
-                publishedFrom);
+                publishedFrom, c.imageCode());
     }
 
+    /** @param codeDir where the code store keeps this ZIP's tree (ignored for an Image function) */
     FunctionConfig toConfig(java.nio.file.Path codeDir) {
-        return new FunctionConfig(name, runtime, handler, memoryMb, timeoutSeconds, environment,
-                ephemeralStorageMb, codeSha256, codeSize, version,
-                FunctionConfig.parseLastModified(lastModified), description, codeDir, revisionId);
+        return new FunctionConfig(name, image == null ? runtime : null, image == null ? handler : null, memoryMb,
+                timeoutSeconds, environment, ephemeralStorageMb, codeSha256, codeSize, version,
+                FunctionConfig.parseLastModified(lastModified), description, image == null ? codeDir : null,
+                revisionId, image);
     }
 }

@@ -12,6 +12,12 @@ public class ImageNotFoundException extends ImageException {
         this.name = name;
     }
 
+    /** @param message the whole message (an image function's image is gone, ...) */
+    public ImageNotFoundException(String name, String message) {
+        super(message);
+        this.name = name;
+    }
+
     public String name() {
         return name;
     }

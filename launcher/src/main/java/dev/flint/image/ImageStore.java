@@ -48,7 +48,7 @@ public final class ImageStore {
     private static final String TMP_PREFIX = ".tmp-";
     private static final int TAIL_LINES = 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -66,6 +66,69 @@ public final class ImageStore {
 
     public Path root() {
         return root;
+    }
+
+    Path layersDir() {
+        return layersDir;
+    }
+
+    /** Where registry pulls keep verified blobs until their layer is in the store. */
+    public Path downloadsDir() {
+        return root.resolve(ImageNames.DOWNLOADS_DIR);
+    }
+
+    /** Whether the layer with this OCI ChainID is unpacked in the store. */
+    public boolean hasLayer(String chainId) {
+        return Files.isRegularFile(layersDir.resolve(Digests.hex(chainId)).resolve(LAYER_FILE));
+    }
+
+    /** Images whose digest is {@code digest}, by name. */
+    public List<Image> findByDigest(String digest) {
+        return list().stream().filter(i -> i.digest().equals(digest)).toList();
+    }
+
+    /**
+     * The image a reference names, as CreateFunction's {@code ImageUri} or {@code flint function
+     * create --image} give it: a store name ({@code app}), the reference it was pulled or
+     * imported from ({@code 127.0.0.1:5000/app:latest}, also without the default registry or
+     * tag), or a digest ({@code sha256:...}, {@code REPO@sha256:...}).
+     */
+    public Optional<Image> resolve(String ref) {
+        if (ref == null || ref.isBlank()) {
+            return Optional.empty();
+        }
+        if (ImageNames.isValid(ref)) {
+            Optional<Image> byName = find(ref);
+            if (byName.isPresent()) {
+                return byName;
+            }
+        }
+        if (Digests.isValid(ref)) {
+            return findByDigest(ref).stream().findFirst();
+        }
+        ImageReference parsed;
+        try {
+            parsed = ImageReference.parse(ref);
+        } catch (ImageException e) {
+            return Optional.empty();
+        }
+        List<Image> all = list();
+        if (parsed.digest() != null) {
+            return all.stream().filter(i -> i.digest().equals(parsed.digest())).findFirst();
+        }
+        String canonical = parsed.toString();
+        return all.stream().filter(i -> canonical.equals(i.source())).findFirst();
+    }
+
+    /**
+     * Puts an imported or pulled image into the store as {@code name} (replacing an image of that
+     * name): layers are verified by digest and unpacked once (keyed by ChainID, shared with
+     * every image that has them). When the replaced image's digest satisfies {@code keep} (a
+     * function still runs it), it stays in the store as {@code NAME-<12 hex>}.
+     */
+    public synchronized Image importImage(String name, ImageImport image, java.util.function.Predicate<String> keep,
+            Consumer<String> progress) {
+        return new ImageImporter(this, progress).run(name, image, keep);
     }
 
     /** The image, if built. */
@@ -120,10 +183,9 @@ public final class ImageStore {
             for (Path layer : image.layers()) {
                 if (used.contains(layer)) {
                     kept.add(layer);
-                } else {
-                    deleteTree(layer.getParent());
                 }
             }
+            collectGarbage();
             return kept;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -206,7 +268,8 @@ public final class ImageStore {
             runBuildScript(recipe, recipesDir, base, out, progress);
             double seconds = (System.nanoTime() - t0) / 1e9;
             long size = sizeOf(out);
-            LayerInfo info = new LayerInfo(digest, name, size, Instant.now().toString(), Math.round(seconds * 10) / 10.0);
+            LayerInfo info = new LayerInfo(digest, name, size, Instant.now().toString(), Math.round(seconds * 10) / 10.0,
+                    null);
             JSON.writeValue(tmp.resolve(LAYER_FILE).toFile(), info);
             try {
                 Files.move(tmp, layerDir, StandardCopyOption.ATOMIC_MOVE);
@@ -294,6 +357,33 @@ public final class ImageStore {
         }
     }
 
+    /**
+     * Deletes every layer directory no image lists (left by a removed or replaced image, or by
+     * an interrupted import). Only under the store lock: builds and imports hold it while their
+     * layers are not yet listed.
+     *
+     * @return how many layers were deleted
+     */
+    int collectGarbage() throws IOException {
+        if (!Files.isDirectory(layersDir)) {
+            return 0;
+        }
+        Set<Path> used = new HashSet<>();
+        for (Path l : usedLayers()) {
+            used.add(l.getParent());
+        }
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(layersDir)) {
+            for (Path p : ds) {
+                if (p.getFileName().toString().matches("[0-9a-f]{64}") && !used.contains(p)) {
+                    deleteTree(p);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     private Set<Path> usedLayers() {
         Set<Path> used = new HashSet<>();
         for (Image i : list()) {
@@ -302,7 +392,7 @@ public final class ImageStore {
         return used;
     }
 
-    private void removeStaleTemps() throws IOException {
+    void removeStaleTemps() throws IOException {
         // Only called under the store lock: any temp dir now is left over from a dead build.
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(layersDir, TMP_PREFIX + "*")) {
             for (Path p : ds) {
@@ -315,11 +405,16 @@ public final class ImageStore {
 
     /** On-disk form of an image; layer paths are absolute strings. */
     record StoredImage(String name, String digest, List<String> layers, ImageConfig config, String created,
-            long sizeBytes) {
+            long sizeBytes, String source) {
     }
 
-    /** On-disk {@code layers/<hex>/layer.json}. */
-    record LayerInfo(String digest, String image, long sizeBytes, String created, double buildSeconds) {
+    /**
+     * On-disk {@code layers/<hex>/layer.json}. Recipe layers: {@code digest} is the recipe digest.
+     * Imported layers: {@code digest} is the layer's OCI ChainID (the directory name) and
+     * {@code diffId} the sha256 of its uncompressed tar.
+     */
+    record LayerInfo(String digest, String image, long sizeBytes, String created, double buildSeconds,
+            String diffId) {
     }
 
     private Image read(Path file, String name) {
@@ -342,7 +437,7 @@ public final class ImageStore {
             layers.add(checkLayerPath(file, l));
         }
         return new Image(s.name(), s.digest(), layers, s.config() == null ? new ImageConfig(null, null, null, null) : s.config(),
-                Instant.parse(s.created()), s.sizeBytes());
+                Instant.parse(s.created()), s.sizeBytes(), s.source());
     }
 
     /** A layer path must be {@code <root>/layers/<hex>/rootfs}: paths never escape the store. */
@@ -357,12 +452,12 @@ public final class ImageStore {
         return p;
     }
 
-    private void write(Image image) throws IOException {
+    void write(Image image) throws IOException {
         Path dir = root.resolve(image.name());
         Files.createDirectories(dir);
         StoredImage s = new StoredImage(image.name(), image.digest(),
                 image.layers().stream().map(Path::toString).toList(), image.config(), image.created().toString(),
-                image.sizeBytes());
+                image.sizeBytes(), image.source());
         Path tmp = dir.resolve(IMAGE_FILE + ".tmp");
         JSON.writeValue(tmp.toFile(), s);
         Files.move(tmp, dir.resolve(IMAGE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -433,7 +528,7 @@ public final class ImageStore {
 
     // --- lock -------------------------------------------------------------------------------
 
-    private StoreLock lock() throws IOException {
+    StoreLock lock() throws IOException {
         Files.createDirectories(root);
         FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
@@ -444,7 +539,7 @@ public final class ImageStore {
         }
     }
 
-    private record StoreLock(FileChannel channel, FileLock lock) implements AutoCloseable {
+    record StoreLock(FileChannel channel, FileLock lock) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             try {

@@ -22,14 +22,23 @@ final class LambdaEnvironment {
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
         env.put("LANG", "en_US.UTF-8");
         env.put("LD_LIBRARY_PATH", "/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib");
-        if (fn.runtime().startsWith("python")) {
+        if (fn.runtime() != null && fn.runtime().startsWith("python")) {
             env.put("PYTHONPATH", "/opt/python/lib/" + fn.runtime() + "/site-packages:/opt/python");
         }
+        if (fn.imageLaunch() != null) {
+            // an image's ENV (PATH, LANG, its runtime's variables) overrides Lambda's defaults
+            for (String e : fn.imageLaunch().env()) {
+                int eq = e.indexOf('=');
+                env.put(e.substring(0, eq), e.substring(eq + 1));
+            }
+        }
         env.putAll(fn.environment());
-        env.put("_HANDLER", fn.handler());
+        if (fn.handler() != null && !fn.handler().isEmpty()) {
+            env.put("_HANDLER", fn.handler());
+        }
         env.put("AWS_REGION", region);
         env.put("AWS_DEFAULT_REGION", region);
-        if (!fn.isCustomRuntime()) {
+        if (fn.runtime() != null && !fn.isCustomRuntime()) {
             env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + fn.runtime());
         }
         env.put("AWS_LAMBDA_FUNCTION_NAME", fn.name());

@@ -262,6 +262,14 @@ final class SandboxEnvironment implements Environment {
         String message = entrypoint
                 ? "RequestId: Error: Couldn't find valid bootstrap(s): [" + String.join(" ", bootstrapArgv()) + "]"
                 : e.getMessage();
+        ImageLaunch image = fn.imageLaunch();
+        if (entrypoint && image != null) {
+            boolean workdir = dev.flint.image.Image.isDirectoryIn(fn.layers(), image.workdir());
+            type = workdir ? "Runtime.InvalidEntrypoint" : "Runtime.InvalidWorkingDir";
+            message = workdir ? "RequestId: Error: fork/exec " + image.argv().get(0) + ": "
+                    + (e.errno() == 13 ? "permission denied" : "no such file or directory")
+                    : "RequestId: Error: chdir " + image.workdir() + ": no such file or directory";
+        }
         log.line(e.getMessage());
         return new InitResult.Failed(took, "error", type, LambdaErrors.json(type, message));
     }
@@ -360,21 +368,28 @@ final class SandboxEnvironment implements Environment {
     }
 
     private List<String> bootstrapArgv() {
+        if (fn.imageLaunch() != null) {
+            return fn.imageLaunch().argv();
+        }
         return fn.isCustomRuntime() ? List.of("/var/task/bootstrap", "/opt/bootstrap") : List.of("/var/runtime/bootstrap");
     }
 
     private SandboxSpec sandboxSpec() {
-        String bootstrap = fn.isCustomRuntime()
+        ImageLaunch image = fn.imageLaunch();
+        String bootstrap = image != null ? null : fn.isCustomRuntime()
                 ? (Files.isExecutable(fn.codeDir().resolve("bootstrap")) ? "/var/task/bootstrap" : "/opt/bootstrap")
                 : "/var/runtime/bootstrap";
-        return SandboxSpec.builder(fn.layers(), List.of(bootstrap))
+        SandboxSpec.Builder b = SandboxSpec.builder(fn.layers(), image != null ? image.argv() : List.of(bootstrap));
+        if (image == null) {
+            b.bind(new SandboxSpec.BindMount(fn.codeDir(), "/var/task", true));
+        }
+        return b
                 .env(LambdaEnvironment.of(fn, region, snapshotTemplate ? "snap-start" : "on-demand"))
-                .cwd("/var/task")
+                .cwd(image != null ? image.workdir() : "/var/task")
                 .hostname("localhost")
                 .memoryMb(fn.memoryMb())
                 .tmpMb(fn.ephemeralStorageMb())
                 .user(SANDBOX_UID, SANDBOX_UID)
-                .bind(new SandboxSpec.BindMount(fn.codeDir(), "/var/task", true))
                 .bind(new SandboxSpec.BindMount(envDir, SOCKET_DIR_IN_SANDBOX, true))
                 .proxy(new SandboxSpec.RuntimeApiProxy(9001, SOCKET_DIR_IN_SANDBOX + "/api.sock"))
                 .deferCpuLimit(true)

@@ -102,7 +102,12 @@ final class Schema {
                     )""",
                     "CREATE INDEX dead_letters_at ON dead_letters(at)",
                     // one-off facts, e.g. that the legacy function.json files were imported
-                    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+                    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+            List.of(
+                    // PackageType Image functions: {imageUri, imageName, imageDigest, overrides}
+                    // as JSON; NULL for Zip functions (their runtime and handler columns hold "")
+                    "ALTER TABLE functions ADD COLUMN image TEXT",
+                    "ALTER TABLE function_versions ADD COLUMN image TEXT"));
 
     /** The schema version this build writes. */
     static int latest() {

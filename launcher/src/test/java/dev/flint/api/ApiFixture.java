@@ -2,6 +2,7 @@ package dev.flint.api;
 
 import dev.flint.function.FunctionConfig;
 import dev.flint.function.FunctionRegistry;
+import dev.flint.image.ImageStore;
 import dev.flint.invoke.InvokeResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
  */
 final class ApiFixture implements AutoCloseable {
     final FunctionRegistry registry;
+    final ImageStore images;
     final LambdaApiServer server;
     final List<String> clientContexts = new CopyOnWriteArrayList<>();
     final List<Accepted> accepted = new CopyOnWriteArrayList<>();
@@ -51,7 +53,8 @@ final class ApiFixture implements AutoCloseable {
             return behaviour.apply(in.version(), in.payload());
         };
         AsyncInvoker async = (id, in) -> accepted.add(new Accepted(id, in));
-        LambdaApi api = new LambdaApi(registry, invoker, async, tmp.resolve("uploads"));
+        images = new ImageStore(tmp.resolve("images"));
+        LambdaApi api = new LambdaApi(registry, invoker, async, tmp.resolve("uploads"), images);
         server = new LambdaApiServer(api, "127.0.0.1", 0, 16).start();
     }
 
