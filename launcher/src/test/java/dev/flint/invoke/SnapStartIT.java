@@ -213,6 +213,26 @@ class SnapStartIT {
         assertEquals("Runtime.AfterRestoreError", failed.errorType(), afterLog.toString());
     }
 
+    /** Issue 8: image functions get snapshots too (here: the provided image, the runtime as ENTRYPOINT). */
+    @Test
+    void anImageFunctionRestoresLikeAZipFunction() throws IOException {
+        String script = new String(Files.readAllBytes(SandboxStack.copyFunction("snap-hooks", tmp).resolve("bootstrap")),
+                StandardCharsets.UTF_8);
+        dev.flint.function.ImageCode image = dev.flint.function.ImageFunctions.resolve(stack.images, "provided",
+                new dev.flint.function.ImageCode.ImageOverrides(List.of("/bin/sh", "-c", script, "bootstrap"),
+                        List.of("handler.unused"), "/tmp"));
+        FunctionConfig v1 = publishSnapStart(new FunctionDefinition("snap-image", null, null, null,
+                SandboxStack.FAST_MB, 10, Map.of(), null, null, image));
+        assertTrue(v1.isImage());
+        String token = initToken(publishLog);
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        InvokeResponse r = invoke(v1, log);
+        assertFalse(r.failed(), SandboxStack.text(r.payload()) + log);
+        assertTrue(r.restored(), r + " " + log);
+        assertEquals(token, JSON.readTree(r.payload()).get("token").asText());
+        assertTrue(log.stream().noneMatch(l -> l.startsWith("INIT ran")), log.toString());
+    }
+
     @Test
     void eightConcurrentInvokesAllRestoreFromOneSnapshot() throws Exception {
         FunctionConfig v1 = publishSnapStart(hooks("snap-eight", Map.of()));
