@@ -17,13 +17,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code flint bench}: cold, warm (and, once snapshots exist, restore) invokes of one function
+ * {@code flint bench}: cold, restore and warm invokes of one function
  * through {@link InvokeService} in this JVM, at one or more memory sizes.
  *
  * <ul>
@@ -36,11 +37,14 @@ import java.util.concurrent.atomic.AtomicReference;
  *     invokes. {@link InvokeService#environmentsCreated()} and the set of live sandboxes are
  *     read before and after the measured invokes: any difference (or any {@code coldStart}
  *     response) fails the bench instead of mixing cold starts into warm figures.</li>
- * <li><b>restore</b>: not available; there is no snapshot support in this build.</li>
+ * <li><b>restore</b>: one SnapStart snapshot of the function is made first (its Init, then a CRIU
+ *     checkpoint; {@link BenchSnapshot}); then, as in cold mode, each sample on a fresh {@code
+ *     InvokeService}, whose snapshot catalog points at that snapshot, so the invoke restores a new
+ *     env from it and invokes once (checked: {@code coldStart} and {@code restored}; a cold start
+ *     that fell back to Init fails the bench).</li>
  * </ul>
  */
 public final class FunctionBench {
-    static final String RESTORE_NOTE = "restore: not available (no snapshot support in this build)";
     private static final LogSink DROP = line -> {};
     /** Rounds of concurrent first invokes tried to get a pool of C envs. */
     private static final int POOL_ROUNDS = 5;
@@ -76,18 +80,16 @@ public final class FunctionBench {
     FunctionBenchResult run(String target, FunctionSpec base, MachineInfo machine) {
         List<Integer> memories = options.memoriesMb().isEmpty() ? List.of(base.memoryMb()) : options.memoriesMb();
         List<String> notes = new ArrayList<>();
-        if (options.restore() != null) {
-            notes.add(RESTORE_NOTE + "; --restore " + options.restore() + " skipped");
-            bar.note("bench: " + RESTORE_NOTE + "; skipping --restore " + options.restore());
-        }
         Instant started = Instant.now();
         benchStart = System.nanoTime();
         List<FunctionBenchResult.MemoryRun> runs = new ArrayList<>();
         for (int mb : memories) {
             FunctionSpec fn = withMemory(base, mb);
             FunctionBenchResult.ModeRun cold = options.cold() > 0 ? cold(fn) : null;
+            SnapshotInfo[] snapshot = new SnapshotInfo[1];
+            FunctionBenchResult.ModeRun restore = options.restore() > 0 ? restore(fn, snapshot) : null;
             FunctionBenchResult.ModeRun warm = options.warm() > 0 ? warm(fn) : null;
-            runs.add(FunctionBenchResult.MemoryRun.of(mb, cold, warm));
+            runs.add(FunctionBenchResult.MemoryRun.of(mb, cold, restore, warm, snapshot[0]));
         }
         return new FunctionBenchResult(started, machine, target, base.name(), base.runtime(), base.handler(), options,
                 runs, notes);
@@ -95,9 +97,39 @@ public final class FunctionBench {
 
     /** Cold starts one at a time, each on a fresh service; the first warmupCold are not counted. */
     FunctionBenchResult.ModeRun cold(FunctionSpec fn) {
-        int n = options.cold();
+        return oneEnvPerSample(Sample.COLD, fn, options.cold(), InvokeService.Settings.defaults());
+    }
+
+    /**
+     * Restores one at a time from one snapshot made first, each on a fresh service whose snapshot
+     * catalog points at it; the first warmupCold are not counted. The snapshot is deleted after.
+     *
+     * @param snapshot receives what the snapshot cost and how many restores it served
+     */
+    FunctionBenchResult.ModeRun restore(FunctionSpec fn, SnapshotInfo[] snapshot) {
+        String label = Sample.RESTORE + " @ " + fn.memoryMb() + " MB";
+        bar.start(label + ": snapshot (SnapStart Init + checkpoint)", 1);
+        try (BenchSnapshot snap = BenchSnapshot.create(launcher, runDir, region, fn, label)) {
+            bar.step();
+            bar.finish();
+            Path dir = snap.dir();
+            FunctionBenchResult.ModeRun run = oneEnvPerSample(Sample.RESTORE, fn, options.restore(),
+                    InvokeService.Settings.defaults().withSnapshots(f -> Optional.of(dir)));
+            snapshot[0] = snap.info().withRestores(options.warmupCold() + run.samples().size());
+            return run;
+        }
+    }
+
+    /**
+     * Cold starts (or restores) one at a time, each on a fresh service with these settings, so
+     * each one's sandbox (and with it its phases and cgroup) is known. The env is closed after
+     * each sample, outside the timing; the first warmupCold samples are not counted.
+     */
+    private FunctionBenchResult.ModeRun oneEnvPerSample(String mode, FunctionSpec fn, int n,
+            InvokeService.Settings settings) {
+        boolean restore = mode.equals(Sample.RESTORE);
         int w = options.warmupCold();
-        String label = "cold @ " + fn.memoryMb() + " MB";
+        String label = mode + " @ " + fn.memoryMb() + " MB";
         bar.start(label + (w > 0 ? " (" + w + " warm-up)" : ""), w + n);
         List<Sample> samples = new ArrayList<>();
         Conditions c = Conditions.begin();
@@ -107,13 +139,14 @@ public final class FunctionBench {
             if (m == 0) {
                 c = Conditions.begin();
             }
-            try (InvokeService service = InvokeService.create(launcher, runDir, region, account)) {
+            try (InvokeService service = InvokeService.create(launcher, runDir, region, account, settings)) {
                 Set<Sandbox> before = SandboxLauncher.live();
                 long at = millisSinceStart();
                 long t0 = System.nanoTime();
                 InvokeResponse r = service.invoke(fn, options.payload(), DROP);
                 long t1 = System.nanoTime();
                 check(label, r, true);
+                checkRestored(label, r, restore);
                 Sandbox sb = newSandbox(before);
                 long create = -1;
                 long cpu = -1;
@@ -126,14 +159,15 @@ public final class FunctionBench {
                     }
                 }
                 if (m >= 0) {
-                    samples.add(new Sample(Sample.COLD, fn.memoryMb(), m, 0, at, t1 - t0, create, r.initNanos(),
-                            r.durationNanos(), cpu, r.maxMemoryUsedBytes()));
+                    samples.add(new Sample(mode, fn.memoryMb(), m, 0, at, t1 - t0, create,
+                            restore ? -1 : r.initNanos(), restore ? r.initNanos() : -1, r.durationNanos(), cpu,
+                            r.maxMemoryUsedBytes()));
                 }
             }
             bar.step();
         }
         bar.finish();
-        return c.end(Sample.COLD, samples, null, throttledSamples, -1);
+        return c.end(mode, samples, null, throttledSamples, -1);
     }
 
     /** Warm invokes by C client threads on a pool of up to C envs, built before the measurement. */
@@ -182,7 +216,7 @@ public final class FunctionBench {
                 // No per-invoke cgroup read here: reading the cgroup's files between invokes made the
                 // measured invokes slower (measured: warm p50 +18 % against an undisturbed loop). CPU
                 // per warm invoke is the pool's total over the measurement / n, read once before and after.
-                samples[seq] = new Sample(Sample.WARM, fn.memoryMb(), seq, thread, at, t1 - t0, -1, -1,
+                samples[seq] = new Sample(Sample.WARM, fn.memoryMb(), seq, thread, at, t1 - t0, -1, -1, -1,
                         r.durationNanos(), -1, r.maxMemoryUsedBytes());
                 bar.step();
             });
@@ -286,6 +320,18 @@ public final class FunctionBench {
         if (wantCold != null && r.coldStart() != wantCold) {
             throw new BenchException(label + ": expected a " + (wantCold ? "cold start" : "warm invoke") + " but got a "
                     + (r.coldStart() ? "cold start" : "warm invoke"));
+        }
+    }
+
+    /**
+     * Fails on a cold start that was not what restore mode (or cold mode) measures: a snapshot that
+     * could not be restored falls back to Init, whose figures must not pass for a restore's.
+     */
+    static void checkRestored(String label, InvokeResponse r, boolean wantRestored) {
+        if (r.restored() != wantRestored) {
+            throw new BenchException(label + ": expected " + (wantRestored ? "a restore from the snapshot" : "an Init")
+                    + " but the cold start " + (r.restored() ? "restored a snapshot" : "ran Init (the restore fell back)")
+                    + "\nlog tail:\n" + new String(Base64.getDecoder().decode(r.logTail()), StandardCharsets.UTF_8));
         }
     }
 

@@ -9,16 +9,16 @@ import java.util.Objects;
  *
  * @param cold        measured cold starts per memory size (0 skips the mode)
  * @param warm        measured warm invokes per memory size (0 skips the mode)
- * @param restore     measured restores per memory size; null when not asked for. There is no
- *                    snapshot support in this build, so asking only adds a note to the output
+ * @param restore     measured restores per memory size, from one SnapStart snapshot made per size
+ *                    first (0 skips the mode; it needs CRIU)
  * @param concurrency client threads for warm mode, each on one of up to that many envs
  * @param memoriesMb  memory sizes to run the whole benchmark at; empty = the function's own size
  * @param payload     the event of every invoke
- * @param warmupCold  cold starts before the measured ones, not counted
+ * @param warmupCold  cold starts (and restores) before the measured ones, not counted
  * @param warmupWarm  warm invokes after the pool is built and before the measured ones, not counted
  * @param progress    draw a progress bar on stderr
  */
-public record FunctionBenchOptions(int cold, int warm, Integer restore, int concurrency, List<Integer> memoriesMb,
+public record FunctionBenchOptions(int cold, int warm, int restore, int concurrency, List<Integer> memoriesMb,
         byte[] payload, int warmupCold, int warmupWarm, boolean progress) {
 
     public static final int DEFAULT_COLD = 20;
@@ -30,10 +30,10 @@ public record FunctionBenchOptions(int cold, int warm, Integer restore, int conc
     public FunctionBenchOptions {
         memoriesMb = List.copyOf(Objects.requireNonNull(memoriesMb, "memoriesMb"));
         payload = payload == null ? "{}".getBytes(StandardCharsets.UTF_8) : payload.clone();
-        if (cold < 0 || warm < 0 || (restore != null && restore < 0)) {
+        if (cold < 0 || warm < 0 || restore < 0) {
             throw new IllegalArgumentException("--cold, --warm and --restore must not be negative");
         }
-        if (cold == 0 && warm == 0 && (restore == null || restore == 0)) {
+        if (cold == 0 && warm == 0 && restore == 0) {
             throw new IllegalArgumentException("nothing to measure: --cold, --warm and --restore are all 0");
         }
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
@@ -59,8 +59,12 @@ public record FunctionBenchOptions(int cold, int warm, Integer restore, int conc
     }
 
     public static FunctionBenchOptions of(int cold, int warm) {
-        return new FunctionBenchOptions(cold, warm, null, 1, List.of(), null, DEFAULT_WARMUP_COLD, DEFAULT_WARMUP_WARM,
+        return new FunctionBenchOptions(cold, warm, 0, 1, List.of(), null, DEFAULT_WARMUP_COLD, DEFAULT_WARMUP_WARM,
                 false);
+    }
+
+    public FunctionBenchOptions withRestore(int n) {
+        return new FunctionBenchOptions(cold, warm, n, concurrency, memoriesMb, payload, warmupCold, warmupWarm, progress);
     }
 
     public FunctionBenchOptions withMemories(List<Integer> mb) {
