@@ -5,9 +5,8 @@ s3transfer) and create the SDK clients once, outside the handler. The packages a
 vendor/ by build.sh from Debian's python3-boto3 1.26, without bytecode (as `pip install
 --no-compile -t` makes them): /var/task is read-only, so each cold start compiles the ~270
 modules it imports. Creating a client loads botocore's JSON service models and builds the
-client class; the
-credentials are static dummies, so nothing is looked up or sent (the sandbox has no network).
-No sleeps. A restore from a snapshot skips all of it.
+client class; the credentials are static dummies, so nothing is looked up or sent (the sandbox
+has no network). No sleeps. A restore from a snapshot skips all of it.
 """
 
 import time
