@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 /**
  * The Java function of the SnapStart benchmark: its Init is class loading and static work, as a
  * framework's start-up is. The class's static initialiser (run by the runtime while it loads the
- * handler, so in Init) loads and initialises every class of a list of JDK modules (about 7,400
- * classes: XML, SQL, naming, management, HTTP, RMI, JGSS, the compiler, javadoc, jshell, JDI,
- * JFR), then scans each
+ * handler, so in Init) loads and initialises every class of 37 JDK modules (about 8,600 classes:
+ * XML, SQL, naming, management, HTTP, RMI, JGSS, the compiler, javadoc, jshell, JDI, JFR, jlink,
+ * …; not java.desktop, whose classes want X11), then scans each
  * loaded class's declared methods and fields by reflection, as a dependency-injection container
  * scans for annotations. No sleeps: every millisecond is class loading, linking, static
  * initialisers or reflection. A restore from a snapshot skips all of it.
@@ -32,7 +32,10 @@ public class ClassLoadHandler implements RequestHandler<Map<String, Object>, Map
     static final List<String> MODULES = List.of("java.xml", "java.sql", "java.logging", "java.naming",
             "java.management", "java.net.http", "jdk.httpserver", "java.rmi", "java.security.jgss",
             "java.scripting", "jdk.compiler", "jdk.jfr", "jdk.javadoc", "jdk.jshell", "jdk.jdi", "jdk.management",
-            "jdk.crypto.ec", "jdk.zipfs");
+            "jdk.crypto.ec", "jdk.zipfs", "java.sql.rowset", "jdk.dynalink", "jdk.jlink", "jdk.jartool",
+            "jdk.internal.opt", "jdk.attach", "jdk.naming.dns", "jdk.security.auth", "jdk.security.jgss",
+            "jdk.xml.dom", "java.prefs", "java.instrument", "jdk.sctp", "jdk.net", "jdk.crypto.cryptoki",
+            "java.smartcardio", "jdk.internal.le", "jdk.internal.jvmstat", "jdk.management.agent");
     static final int LOADED;
     static final int FAILED;
     static final int MEMBERS;
