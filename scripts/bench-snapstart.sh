@@ -4,8 +4,9 @@
 #   b. python    a Python function with ≥ 300 ms of imports (boto3, no bytecode shipped)
 #   b'. python+pyc  the same with bytecode (imports then cost less; not a target, shown for honesty)
 #   c. bare      a trivial env (examples/hello-python): the bare cost of a restore
-# each with `flint bench DIR --cold N --restore N --warm 0 --memory 1769` (one snapshot per case,
-# every restore checked to be one), then RestoreBreakdown: where a restore's time goes, from
+# each with `flint bench DIR --cold N --restore N --interleave --warm 0 --memory 1769` (one snapshot
+# per case, every restore checked to be one; cold starts and restores alternate, so a change in
+# the shared host's load hits both alike), then RestoreBreakdown: where a restore's time goes, from
 # CRIU's restore.log of each of BREAKDOWN restores. Prints the host, every table and the summary
 # with the targets (a: restore p50 ≤ 10 % of cold; b: ≤ 1/3; c: restore p50 ≤ 60 ms); keeps the
 # raw files in $BENCH_OUT (default: a temp dir, printed at the end). About 3 minutes.
@@ -117,7 +118,7 @@ run_case() { # run_case NAME DIR COLD_N TARGET
   mkdir -p "$OUT/$name"
   echo "## $name: $dir"
   echo
-  flint dev.flint.cli.Main bench "$dir" --cold "$cold" --restore "$RESTORE" --warm 0 --memory "$MEMORY" \
+  flint dev.flint.cli.Main bench "$dir" --cold "$cold" --restore "$RESTORE" --interleave --warm 0 --memory "$MEMORY" \
     --out "$OUT/$name" --quiet | sed -n '/^### /,$p'
   echo
   say "$name: restore breakdown over $BREAKDOWN restores"

@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *     env from it and invokes once (checked: {@code coldStart} and {@code restored}; a cold start
  *     that fell back to Init fails the bench).</li>
  * </ul>
+ * With {@code --interleave} cold starts and restores alternate (cold, restore, cold, …) after the
+ * snapshot is made, instead of one block after the other.
  */
 public final class FunctionBench {
     private static final LogSink DROP = line -> {};
@@ -85,11 +87,27 @@ public final class FunctionBench {
         List<FunctionBenchResult.MemoryRun> runs = new ArrayList<>();
         for (int mb : memories) {
             FunctionSpec fn = withMemory(base, mb);
-            FunctionBenchResult.ModeRun cold = options.cold() > 0 ? cold(fn) : null;
-            SnapshotInfo[] snapshot = new SnapshotInfo[1];
-            FunctionBenchResult.ModeRun restore = options.restore() > 0 ? restore(fn, snapshot) : null;
+            FunctionBenchResult.ModeRun cold = null;
+            FunctionBenchResult.ModeRun restore = null;
+            SnapshotInfo snapshot = null;
+            if (options.interleave()) {
+                try (BenchSnapshot snap = snapshot(fn)) {
+                    FunctionBenchResult.ModeRun[] both = interleaved(fn, snap.dir());
+                    cold = both[0];
+                    restore = both[1];
+                    snapshot = snap.info().withRestores(options.warmupCold() + restore.samples().size());
+                }
+            } else {
+                cold = options.cold() > 0 ? cold(fn) : null;
+                if (options.restore() > 0) {
+                    try (BenchSnapshot snap = snapshot(fn)) {
+                        restore = restore(fn, snap.dir());
+                        snapshot = snap.info().withRestores(options.warmupCold() + restore.samples().size());
+                    }
+                }
+            }
             FunctionBenchResult.ModeRun warm = options.warm() > 0 ? warm(fn) : null;
-            runs.add(FunctionBenchResult.MemoryRun.of(mb, cold, restore, warm, snapshot[0]));
+            runs.add(FunctionBenchResult.MemoryRun.of(mb, cold, restore, warm, snapshot));
         }
         return new FunctionBenchResult(started, machine, target, base.name(), base.runtime(), base.handler(), options,
                 runs, notes);
@@ -97,48 +115,102 @@ public final class FunctionBench {
 
     /** Cold starts one at a time, each on a fresh service; the first warmupCold are not counted. */
     FunctionBenchResult.ModeRun cold(FunctionSpec fn) {
-        return oneEnvPerSample(Sample.COLD, fn, options.cold(), InvokeService.Settings.defaults());
+        return oneEnvPerSample(new FreshEnvSamples(Sample.COLD, fn, InvokeService.Settings.defaults()), options.cold());
     }
 
-    /**
-     * Restores one at a time from one snapshot made first, each on a fresh service whose snapshot
-     * catalog points at it; the first warmupCold are not counted. The snapshot is deleted after.
-     *
-     * @param snapshot receives what the snapshot cost and how many restores it served
-     */
-    FunctionBenchResult.ModeRun restore(FunctionSpec fn, SnapshotInfo[] snapshot) {
+    /** The snapshot restore mode restores from, made now (SnapStart Init + checkpoint); close deletes it. */
+    private BenchSnapshot snapshot(FunctionSpec fn) {
         String label = Sample.RESTORE + " @ " + fn.memoryMb() + " MB";
         bar.start(label + ": snapshot (SnapStart Init + checkpoint)", 1);
-        try (BenchSnapshot snap = BenchSnapshot.create(launcher, runDir, region, fn, label)) {
-            bar.step();
-            bar.finish();
-            Path dir = snap.dir();
-            FunctionBenchResult.ModeRun run = oneEnvPerSample(Sample.RESTORE, fn, options.restore(),
-                    InvokeService.Settings.defaults().withSnapshots(f -> Optional.of(dir)));
-            snapshot[0] = snap.info().withRestores(options.warmupCold() + run.samples().size());
-            return run;
-        }
+        BenchSnapshot snap = BenchSnapshot.create(launcher, runDir, region, fn, label);
+        bar.step();
+        bar.finish();
+        return snap;
     }
 
     /**
-     * Cold starts (or restores) one at a time, each on a fresh service with these settings, so
-     * each one's sandbox (and with it its phases and cgroup) is known. The env is closed after
-     * each sample, outside the timing; the first warmupCold samples are not counted.
+     * Restores one at a time from the snapshot in dir, each on a fresh service whose snapshot
+     * catalog points at it; the first warmupCold are not counted.
      */
-    private FunctionBenchResult.ModeRun oneEnvPerSample(String mode, FunctionSpec fn, int n,
-            InvokeService.Settings settings) {
-        boolean restore = mode.equals(Sample.RESTORE);
+    FunctionBenchResult.ModeRun restore(FunctionSpec fn, Path dir) {
+        return oneEnvPerSample(new FreshEnvSamples(Sample.RESTORE, fn, restoring(dir)), options.restore());
+    }
+
+    private static InvokeService.Settings restoring(Path dir) {
+        return InvokeService.Settings.defaults().withSnapshots(f -> Optional.of(dir));
+    }
+
+    /** n samples of one fresh-env mode after its warm-up. */
+    private FunctionBenchResult.ModeRun oneEnvPerSample(FreshEnvSamples mode, int n) {
         int w = options.warmupCold();
-        String label = mode + " @ " + fn.memoryMb() + " MB";
-        bar.start(label + (w > 0 ? " (" + w + " warm-up)" : ""), w + n);
-        List<Sample> samples = new ArrayList<>();
+        bar.start(mode.label + (w > 0 ? " (" + w + " warm-up)" : ""), w + n);
         Conditions c = Conditions.begin();
-        long throttledSamples = 0;
-        for (int i = 0; i < w + n; i++) {
-            int m = i - w;
-            if (m == 0) {
+        for (int i = -w; i < n; i++) {
+            if (i == 0) {
                 c = Conditions.begin();
             }
+            mode.take(i);
+            bar.step();
+        }
+        bar.finish();
+        return mode.end(c);
+    }
+
+    /**
+     * Cold starts and restores alternately (cold, restore, cold, …; each after its warm-up), so a
+     * change in the host's load during the run hits both alike; both report the same conditions.
+     *
+     * @return {cold, restore}
+     */
+    private FunctionBenchResult.ModeRun[] interleaved(FunctionSpec fn, Path dir) {
+        FreshEnvSamples cold = new FreshEnvSamples(Sample.COLD, fn, InvokeService.Settings.defaults());
+        FreshEnvSamples restore = new FreshEnvSamples(Sample.RESTORE, fn, restoring(dir));
+        int w = options.warmupCold();
+        int n = Math.max(options.cold(), options.restore());
+        bar.start("cold and restore, interleaved @ " + fn.memoryMb() + " MB" + (w > 0 ? " (" + w + " warm-up each)" : ""),
+                2 * w + options.cold() + options.restore());
+        Conditions c = Conditions.begin();
+        for (int i = -w; i < n; i++) {
+            if (i == 0) {
+                c = Conditions.begin();
+            }
+            if (i < options.cold()) {
+                cold.take(i);
+                bar.step();
+            }
+            if (i < options.restore()) {
+                restore.take(i);
+                bar.step();
+            }
+        }
+        bar.finish();
+        return new FunctionBenchResult.ModeRun[] {cold.end(c), restore.end(c)};
+    }
+
+    /**
+     * The samples of one fresh-env mode (cold or restore) as they are taken: each on a fresh
+     * service with the mode's settings, one at a time, so each one's sandbox (and with it its
+     * phases and cgroup) is known. The env is closed after each sample, outside the timing.
+     */
+    private final class FreshEnvSamples {
+        final String mode;
+        final String label;
+        private final FunctionSpec fn;
+        private final InvokeService.Settings settings;
+        private final boolean restore;
+        private final List<Sample> samples = new ArrayList<>();
+        private long throttledSamples;
+
+        FreshEnvSamples(String mode, FunctionSpec fn, InvokeService.Settings settings) {
+            this.mode = mode;
+            this.label = mode + " @ " + fn.memoryMb() + " MB";
+            this.fn = fn;
+            this.settings = settings;
+            this.restore = mode.equals(Sample.RESTORE);
+        }
+
+        /** One sample; a negative seq is warm-up, checked but not kept. */
+        void take(int seq) {
             try (InvokeService service = InvokeService.create(launcher, runDir, region, account, settings)) {
                 Set<Sandbox> before = SandboxLauncher.live();
                 long at = millisSinceStart();
@@ -155,19 +227,20 @@ public final class FunctionBench {
                     CgroupStats s = stats(sb);
                     if (s != null) {
                         cpu = s.cpuUsageNanos();
-                        throttledSamples += s.nrThrottled() > 0 && m >= 0 ? 1 : 0;
+                        throttledSamples += s.nrThrottled() > 0 && seq >= 0 ? 1 : 0;
                     }
                 }
-                if (m >= 0) {
-                    samples.add(new Sample(mode, fn.memoryMb(), m, 0, at, t1 - t0, create,
+                if (seq >= 0) {
+                    samples.add(new Sample(mode, fn.memoryMb(), seq, 0, at, t1 - t0, create,
                             restore ? -1 : r.initNanos(), restore ? r.initNanos() : -1, r.durationNanos(), cpu,
                             r.maxMemoryUsedBytes()));
                 }
             }
-            bar.step();
         }
-        bar.finish();
-        return c.end(mode, samples, null, throttledSamples, -1);
+
+        FunctionBenchResult.ModeRun end(Conditions c) {
+            return c.end(mode, samples, null, throttledSamples, -1);
+        }
     }
 
     /** Warm invokes by C client threads on a pool of up to C envs, built before the measurement. */

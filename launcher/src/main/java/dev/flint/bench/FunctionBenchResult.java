@@ -178,6 +178,10 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
                     + "once; every response is checked to be a cold start with restored=true (an Init fallback fails the "
                     + "bench); samples run one at a time; the env is closed after each sample, outside the timing");
         }
+        if (options.interleave()) {
+            m.add("interleaved: cold starts and restores alternate (cold, restore, cold, …), so both modes ran under the"
+                    + " same conditions (the same load figures are reported for both)");
+        }
         m.add("warm = invokes on a pool of " + options.concurrency() + " already-initialised env"
                 + (options.concurrency() > 1 ? "s" : "") + " by " + options.concurrency()
                 + " client thread" + (options.concurrency() > 1 ? "s" : "")
@@ -428,6 +432,7 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
         o.put("cold", options.cold());
         o.put("warm", options.warm());
         o.put("restore", options.restore());
+        o.put("interleave", options.interleave());
         o.put("concurrency", options.concurrency());
         o.put("memory_mb", runs.stream().map(MemoryRun::memoryMb).toList());
         o.put("payload_bytes", options.payload().length);

@@ -48,6 +48,10 @@ final class BenchCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}: skipped)")
     int restore;
 
+    @Option(names = "--interleave",
+            description = "with --cold and --restore: alternate their samples, so a change in the host's load hits both")
+    boolean interleave;
+
     @Option(names = "--concurrency", paramLabel = "C", defaultValue = "1",
             description = "warm mode: C client threads on a pool of up to C envs (default ${DEFAULT-VALUE})")
     int concurrency;
@@ -101,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "missing TARGET (a function directory or name)");
         }
         FunctionBenchOptions options = new FunctionBenchOptions(cold, warm, restore, concurrency,
-                memory == null ? List.of() : memory, payload.bytes(), warmupCold, warmupWarm, !quiet);
+                memory == null ? List.of() : memory, payload.bytes(), warmupCold, warmupWarm, !quiet, interleave);
         Host.requireRoot("flint bench");
         if (restore > 0) {
             Criu.locate(); // before any measuring: no CRIU (or too old) is exit 3 with a hint

@@ -83,7 +83,7 @@ class BenchRestoreIT {
             if (round % 2 == 1) {
                 independentTiming(launcher, fn, n, warmup, own);
             }
-            FunctionBenchOptions o = new FunctionBenchOptions(0, 0, n, 1, List.of(1769), null, warmup, 0, false);
+            FunctionBenchOptions o = new FunctionBenchOptions(0, 0, n, 1, List.of(1769), null, warmup, 0, false, false);
             FunctionBenchResult r = FunctionBench.run("hello-python", fn, o, launcher, RUN_DIR, BenchFixtures.MACHINE);
             FunctionBenchResult.MemoryRun run = r.runs().get(0);
             assertEquals(null, run.cold());
@@ -105,6 +105,24 @@ class BenchRestoreIT {
             }
         }
         assertWithin(median(own), median(bench));
+    }
+
+    /** --interleave: cold starts and restores alternate, each checked for what it is. */
+    @Test
+    void interleavedColdStartsAndRestoresAlternate() throws Exception {
+        Path out = tmp.resolve("out");
+        StringWriter stderr = new StringWriter();
+        CommandLine cl = FlintCli.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(stderr, true));
+        int code = cl.execute("bench", HOME.resolve("examples/hello-python").toString(), "--cold", "2", "--restore", "3",
+                "--warm", "0", "--interleave", "--warmup-cold", "1", "--memory", "1769", "--out", out.toString(),
+                "--quiet");
+        assertEquals(0, code, stderr.toString());
+        List<String> modes = Files.readAllLines(out.resolve(BenchOutput.SAMPLES_CSV)).stream().skip(1)
+                .sorted(java.util.Comparator.comparingLong(l -> Long.parseLong(l.split(",")[4])))
+                .map(l -> l.split(",")[0]).toList();
+        assertEquals(List.of("cold", "restore", "cold", "restore", "restore"), modes);
     }
 
     /** The CLI: restore alone, the table, summary.json and no "not available" note. */

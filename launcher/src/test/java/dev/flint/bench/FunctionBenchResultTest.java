@@ -61,6 +61,20 @@ class FunctionBenchResultTest {
     }
 
     @Test
+    void interleavedRunsSayTheyWereInterleaved() throws Exception {
+        FunctionBenchResult plain = BenchFixtures.result(List.of(1769), 5, 5, 0, 30, 3, 0.4);
+        assertFalse(plain.table().contains("interleaved:"), plain.table());
+        FunctionBenchResult r = new FunctionBenchResult(plain.started(), plain.machine(), plain.target(),
+                plain.function(), plain.runtime(), plain.handler(), plain.options().withInterleave(true), plain.runs(),
+                plain.notes());
+        assertTrue(r.table().contains("- interleaved: cold starts and restores alternate (cold, restore, cold, …)"),
+                r.table());
+        BenchOutput.write(r, tmp.resolve("out"));
+        JsonNode summary = JSON.readTree(tmp.resolve("out").resolve(BenchOutput.SUMMARY_JSON).toFile());
+        assertTrue(summary.path("options").path("interleave").asBoolean());
+    }
+
+    @Test
     void restoreToColdIsTheRatioOfRoundTripMedians() {
         FunctionBenchResult r = BenchFixtures.result(List.of(1769), 20, 10, 0, 30, 3, 0.4);
         FunctionBenchResult.MemoryRun run = r.runs().get(0);
