@@ -61,6 +61,11 @@ if [[ -f $JAVA_FN/pom.xml ]] && { [[ -z $java_jar ]] || stale "$java_jar" "$JAVA
   mvn -q -f "$JAVA_FN/pom.xml" package
 fi
 [[ -x $PY_FN/build.sh ]] && "$PY_FN/build.sh"
+# examples/snapstart-python-heavy generates its modules
+if [[ -f $PY_FN/generate.py ]] && stale "$PY_FN/heavy_modules" "$PY_FN/generate.py"; then
+  say "generating $PY_FN/heavy_modules"
+  python3 "$PY_FN/generate.py"
+fi
 for img in python3.11 java17; do
   [[ -f $IMAGES_DIR/$img/image.json ]] || die "image '$img' not found in $IMAGES_DIR (build it: scripts/flint image build $img)"
 done
