@@ -115,7 +115,7 @@ public final class FunctionBench {
 
     /** Cold starts one at a time, each on a fresh service; the first warmupCold are not counted. */
     FunctionBenchResult.ModeRun cold(FunctionSpec fn) {
-        return oneEnvPerSample(new FreshEnvSamples(Sample.COLD, fn, InvokeService.Settings.defaults()), options.cold());
+        return oneEnvPerSample(new FreshEnvSamples(this, Sample.COLD, fn, InvokeService.Settings.defaults()), options.cold());
     }
 
     /** The snapshot restore mode restores from, made now (SnapStart Init + checkpoint); close deletes it. */
@@ -133,7 +133,7 @@ public final class FunctionBench {
      * catalog points at it; the first warmupCold are not counted.
      */
     FunctionBenchResult.ModeRun restore(FunctionSpec fn, Path dir) {
-        return oneEnvPerSample(new FreshEnvSamples(Sample.RESTORE, fn, restoring(dir)), options.restore());
+        return oneEnvPerSample(new FreshEnvSamples(this, Sample.RESTORE, fn, restoring(dir)), options.restore());
     }
 
     private static InvokeService.Settings restoring(Path dir) {
@@ -163,8 +163,8 @@ public final class FunctionBench {
      * @return {cold, restore}
      */
     private FunctionBenchResult.ModeRun[] interleaved(FunctionSpec fn, Path dir) {
-        FreshEnvSamples cold = new FreshEnvSamples(Sample.COLD, fn, InvokeService.Settings.defaults());
-        FreshEnvSamples restore = new FreshEnvSamples(Sample.RESTORE, fn, restoring(dir));
+        FreshEnvSamples cold = new FreshEnvSamples(this, Sample.COLD, fn, InvokeService.Settings.defaults());
+        FreshEnvSamples restore = new FreshEnvSamples(this, Sample.RESTORE, fn, restoring(dir));
         int w = options.warmupCold();
         int n = Math.max(options.cold(), options.restore());
         bar.start("cold and restore, interleaved @ " + fn.memoryMb() + " MB" + (w > 0 ? " (" + w + " warm-up each)" : ""),
@@ -185,62 +185,6 @@ public final class FunctionBench {
         }
         bar.finish();
         return new FunctionBenchResult.ModeRun[] {cold.end(c), restore.end(c)};
-    }
-
-    /**
-     * The samples of one fresh-env mode (cold or restore) as they are taken: each on a fresh
-     * service with the mode's settings, one at a time, so each one's sandbox (and with it its
-     * phases and cgroup) is known. The env is closed after each sample, outside the timing.
-     */
-    private final class FreshEnvSamples {
-        final String mode;
-        final String label;
-        private final FunctionSpec fn;
-        private final InvokeService.Settings settings;
-        private final boolean restore;
-        private final List<Sample> samples = new ArrayList<>();
-        private long throttledSamples;
-
-        FreshEnvSamples(String mode, FunctionSpec fn, InvokeService.Settings settings) {
-            this.mode = mode;
-            this.label = mode + " @ " + fn.memoryMb() + " MB";
-            this.fn = fn;
-            this.settings = settings;
-            this.restore = mode.equals(Sample.RESTORE);
-        }
-
-        /** One sample; a negative seq is warm-up, checked but not kept. */
-        void take(int seq) {
-            try (InvokeService service = InvokeService.create(launcher, runDir, region, account, settings)) {
-                Set<Sandbox> before = SandboxLauncher.live();
-                long at = millisSinceStart();
-                long t0 = System.nanoTime();
-                InvokeResponse r = service.invoke(fn, options.payload(), DROP);
-                long t1 = System.nanoTime();
-                check(label, r, true);
-                checkRestored(label, r, restore);
-                Sandbox sb = newSandbox(before);
-                long create = -1;
-                long cpu = -1;
-                if (sb != null) {
-                    create = sb.phasesMicros().values().stream().mapToLong(Long::longValue).sum() * 1000;
-                    CgroupStats s = stats(sb);
-                    if (s != null) {
-                        cpu = s.cpuUsageNanos();
-                        throttledSamples += s.nrThrottled() > 0 && seq >= 0 ? 1 : 0;
-                    }
-                }
-                if (seq >= 0) {
-                    samples.add(new Sample(mode, fn.memoryMb(), seq, 0, at, t1 - t0, create,
-                            restore ? -1 : r.initNanos(), restore ? r.initNanos() : -1, r.durationNanos(), cpu,
-                            r.maxMemoryUsedBytes()));
-                }
-            }
-        }
-
-        FunctionBenchResult.ModeRun end(Conditions c) {
-            return c.end(mode, samples, null, throttledSamples, -1);
-        }
     }
 
     /** Warm invokes by C client threads on a pool of up to C envs, built before the measurement. */
@@ -371,7 +315,7 @@ public final class FunctionBench {
     }
 
     /** Load, GC and wall time around one mode's measured samples. */
-    private record Conditions(double loadBefore, long gcCount, long gcMillis, long t0) {
+    record Conditions(double loadBefore, long gcCount, long gcMillis, long t0) {
         static Conditions begin() {
             return new Conditions(MachineInfo.loadAverage(), totalGcCount(), totalGcMillis(), System.nanoTime());
         }
@@ -408,18 +352,27 @@ public final class FunctionBench {
         }
     }
 
-    private long millisSinceStart() {
+    /** A fresh service with these settings, for one cold start or restore. */
+    InvokeService newService(InvokeService.Settings settings) {
+        return InvokeService.create(launcher, runDir, region, account, settings);
+    }
+
+    byte[] payload() {
+        return options.payload();
+    }
+
+    long millisSinceStart() {
         return (System.nanoTime() - benchStart) / 1_000_000;
     }
 
     /** The one sandbox started since {@code before} (null if there is not exactly one). */
-    private static Sandbox newSandbox(Set<Sandbox> before) {
+    static Sandbox newSandbox(Set<Sandbox> before) {
         Set<Sandbox> now = new HashSet<>(SandboxLauncher.live());
         now.removeAll(before);
         return now.size() == 1 ? now.iterator().next() : null;
     }
 
-    private static CgroupStats stats(Sandbox sb) {
+    static CgroupStats stats(Sandbox sb) {
         try {
             return sb.cgroup().stats();
         } catch (RuntimeException e) {
