@@ -26,16 +26,20 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * One PNG with two panels: left, the distribution (CDF) of the client round trip of every mode
  * at every memory size, on a log time axis; right, the memory sweep: warm invoke duration and
- * cold round trip (p50) against memory, with the line a CPU ∝ memory scaling would give. Drawn
- * without anti-aliasing, so each mode's series is in exactly its colour ({@link #COLD}, {@link
- * #WARM}).
+ * cold and restore round trips (p50) against memory, with the line a CPU ∝ memory scaling would
+ * give. Drawn without anti-aliasing, so each mode's series is in exactly its colour ({@link
+ * #COLD}, {@link #WARM}, {@link #RESTORE}).
  */
 public final class BenchChart {
     public static final Color COLD = new Color(0xD6, 0x27, 0x28);
     public static final Color WARM = new Color(0x1F, 0x77, 0xB4);
+    public static final Color RESTORE = new Color(0x2C, 0xA0, 0x2C);
     public static final Color EXPECTED = new Color(0x7F, 0x7F, 0x7F);
     static final int WIDTH = 1400;
     static final int HEIGHT = 560;
+
+    private static final Map<String, Color> MODE_COLORS = Map.of(Sample.COLD, COLD, Sample.WARM, WARM,
+            Sample.RESTORE, RESTORE, "expected", EXPECTED);
 
     private BenchChart() {}
 
@@ -84,7 +88,7 @@ public final class BenchChart {
         List<Integer> memories = result.runs().stream().map(FunctionBenchResult.MemoryRun::memoryMb).toList();
         for (int i = 0; i < data.getSeriesCount(); i++) {
             String key = data.getSeriesKey(i).toString();
-            renderer.setSeriesPaint(i, key.startsWith(Sample.COLD) ? COLD : WARM);
+            renderer.setSeriesPaint(i, MODE_COLORS.get(key.substring(0, key.indexOf(' '))));
             int mem = Integer.parseInt(key.replaceAll(".* @ (\\d+) MB", "$1"));
             renderer.setSeriesStroke(i, stroke(memories.indexOf(mem)));
         }
@@ -101,11 +105,15 @@ public final class BenchChart {
         return chart;
     }
 
-    /** The sweep series: "warm invoke duration p50", "cold round trip p50", "expected if CPU ∝ memory". */
+    /**
+     * The sweep series: "warm invoke duration p50", "cold round trip p50", "restore round trip p50",
+     * "expected if CPU ∝ memory"; each only when it has points.
+     */
     static XYSeriesCollection sweepData(FunctionBenchResult result) {
         XYSeriesCollection data = new XYSeriesCollection();
         XYSeries warm = new XYSeries("warm invoke duration (REPORT) p50");
         XYSeries cold = new XYSeries("cold round trip p50");
+        XYSeries restore = new XYSeries("restore round trip p50");
         XYSeries expected = new XYSeries("expected if CPU ∝ memory (from " + FunctionBenchResult.REFERENCE_MB + " MB)");
         List<FunctionBenchResult.SweepRow> rows = result.sweep();
         FunctionBenchResult.SweepRow ref = rows.stream().filter(r -> r.memoryMb() == r.referenceMb()).findFirst()
@@ -120,8 +128,11 @@ public final class BenchChart {
             if (r.cold() != null) {
                 cold.add(r.memoryMb(), Math.max(r.cold().p50(), 1) / 1e6);
             }
+            if (r.restore() != null) {
+                restore.add(r.memoryMb(), Math.max(r.restore().p50(), 1) / 1e6);
+            }
         }
-        for (XYSeries s : List.of(warm, cold, expected)) {
+        for (XYSeries s : List.of(warm, cold, restore, expected)) {
             if (s.getItemCount() > 0) {
                 data.addSeries(s);
             }
@@ -139,10 +150,9 @@ public final class BenchChart {
         x.setRange(Math.max(0, lo - 150), hi + 150);
         LogAxis y = logAxis("ms (log scale)");
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        Map<String, Color> colors = Map.of("warm", WARM, "cold", COLD, "expected", EXPECTED);
         for (int i = 0; i < data.getSeriesCount(); i++) {
             String key = data.getSeriesKey(i).toString();
-            renderer.setSeriesPaint(i, colors.get(key.substring(0, key.indexOf(' '))));
+            renderer.setSeriesPaint(i, MODE_COLORS.get(key.substring(0, key.indexOf(' '))));
             renderer.setSeriesStroke(i, key.startsWith("expected") ? stroke(1) : new BasicStroke(2f));
         }
         XYPlot plot = new XYPlot(data, x, y, renderer);

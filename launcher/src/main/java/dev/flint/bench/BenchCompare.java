@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,6 +18,8 @@ import java.util.Map;
  */
 public final class BenchCompare {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> METRICS = List.of("round_trip_ns", "sandbox_create_ns", "init_ns", "restore_ns",
+            "invoke_ns", "cpu_ns");
 
     private BenchCompare() {}
 
@@ -47,7 +50,7 @@ public final class BenchCompare {
                 if (other.isMissingNode()) {
                     continue;
                 }
-                for (String metric : new String[] {"round_trip_ns", "sandbox_create_ns", "init_ns", "invoke_ns", "cpu_ns"}) {
+                for (String metric : METRICS) {
                     JsonNode sa = mode.getValue().path(metric);
                     JsonNode sb = other.path(metric);
                     if (!sa.isObject() || !sb.isObject()) {

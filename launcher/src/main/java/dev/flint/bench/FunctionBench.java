@@ -17,13 +17,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code flint bench}: cold, warm (and, once snapshots exist, restore) invokes of one function
+ * {@code flint bench}: cold, restore and warm invokes of one function
  * through {@link InvokeService} in this JVM, at one or more memory sizes.
  *
  * <ul>
@@ -36,11 +37,16 @@ import java.util.concurrent.atomic.AtomicReference;
  *     invokes. {@link InvokeService#environmentsCreated()} and the set of live sandboxes are
  *     read before and after the measured invokes: any difference (or any {@code coldStart}
  *     response) fails the bench instead of mixing cold starts into warm figures.</li>
- * <li><b>restore</b>: not available; there is no snapshot support in this build.</li>
+ * <li><b>restore</b>: one SnapStart snapshot of the function is made first (its Init, then a CRIU
+ *     checkpoint; {@link BenchSnapshot}); then, as in cold mode, each sample on a fresh {@code
+ *     InvokeService}, whose snapshot catalog points at that snapshot, so the invoke restores a new
+ *     env from it and invokes once (checked: {@code coldStart} and {@code restored}; a cold start
+ *     that fell back to Init fails the bench).</li>
  * </ul>
+ * With {@code --interleave} cold starts and restores alternate (cold, restore, cold, …) after the
+ * snapshot is made, instead of one block after the other.
  */
 public final class FunctionBench {
-    static final String RESTORE_NOTE = "restore: not available (no snapshot support in this build)";
     private static final LogSink DROP = line -> {};
     /** Rounds of concurrent first invokes tried to get a pool of C envs. */
     private static final int POOL_ROUNDS = 5;
@@ -76,18 +82,32 @@ public final class FunctionBench {
     FunctionBenchResult run(String target, FunctionSpec base, MachineInfo machine) {
         List<Integer> memories = options.memoriesMb().isEmpty() ? List.of(base.memoryMb()) : options.memoriesMb();
         List<String> notes = new ArrayList<>();
-        if (options.restore() != null) {
-            notes.add(RESTORE_NOTE + "; --restore " + options.restore() + " skipped");
-            bar.note("bench: " + RESTORE_NOTE + "; skipping --restore " + options.restore());
-        }
         Instant started = Instant.now();
         benchStart = System.nanoTime();
         List<FunctionBenchResult.MemoryRun> runs = new ArrayList<>();
         for (int mb : memories) {
             FunctionSpec fn = withMemory(base, mb);
-            FunctionBenchResult.ModeRun cold = options.cold() > 0 ? cold(fn) : null;
+            FunctionBenchResult.ModeRun cold = null;
+            FunctionBenchResult.ModeRun restore = null;
+            SnapshotInfo snapshot = null;
+            if (options.interleave()) {
+                try (BenchSnapshot snap = snapshot(fn)) {
+                    FunctionBenchResult.ModeRun[] both = interleaved(fn, snap.dir());
+                    cold = both[0];
+                    restore = both[1];
+                    snapshot = snap.info().withRestores(options.warmupCold() + restore.samples().size());
+                }
+            } else {
+                cold = options.cold() > 0 ? cold(fn) : null;
+                if (options.restore() > 0) {
+                    try (BenchSnapshot snap = snapshot(fn)) {
+                        restore = restore(fn, snap.dir());
+                        snapshot = snap.info().withRestores(options.warmupCold() + restore.samples().size());
+                    }
+                }
+            }
             FunctionBenchResult.ModeRun warm = options.warm() > 0 ? warm(fn) : null;
-            runs.add(FunctionBenchResult.MemoryRun.of(mb, cold, warm));
+            runs.add(FunctionBenchResult.MemoryRun.of(mb, cold, restore, warm, snapshot));
         }
         return new FunctionBenchResult(started, machine, target, base.name(), base.runtime(), base.handler(), options,
                 runs, notes);
@@ -95,45 +115,76 @@ public final class FunctionBench {
 
     /** Cold starts one at a time, each on a fresh service; the first warmupCold are not counted. */
     FunctionBenchResult.ModeRun cold(FunctionSpec fn) {
-        int n = options.cold();
+        return oneEnvPerSample(new FreshEnvSamples(this, Sample.COLD, fn, InvokeService.Settings.defaults()), options.cold());
+    }
+
+    /** The snapshot restore mode restores from, made now (SnapStart Init + checkpoint); close deletes it. */
+    private BenchSnapshot snapshot(FunctionSpec fn) {
+        String label = Sample.RESTORE + " @ " + fn.memoryMb() + " MB";
+        bar.start(label + ": snapshot (SnapStart Init + checkpoint)", 1);
+        BenchSnapshot snap = BenchSnapshot.create(launcher, runDir, region, fn, label);
+        bar.step();
+        bar.finish();
+        return snap;
+    }
+
+    /**
+     * Restores one at a time from the snapshot in dir, each on a fresh service whose snapshot
+     * catalog points at it; the first warmupCold are not counted.
+     */
+    FunctionBenchResult.ModeRun restore(FunctionSpec fn, Path dir) {
+        return oneEnvPerSample(new FreshEnvSamples(this, Sample.RESTORE, fn, restoring(dir)), options.restore());
+    }
+
+    private static InvokeService.Settings restoring(Path dir) {
+        return InvokeService.Settings.defaults().withSnapshots(f -> Optional.of(dir));
+    }
+
+    /** n samples of one fresh-env mode after its warm-up. */
+    private FunctionBenchResult.ModeRun oneEnvPerSample(FreshEnvSamples mode, int n) {
         int w = options.warmupCold();
-        String label = "cold @ " + fn.memoryMb() + " MB";
-        bar.start(label + (w > 0 ? " (" + w + " warm-up)" : ""), w + n);
-        List<Sample> samples = new ArrayList<>();
+        bar.start(mode.label + (w > 0 ? " (" + w + " warm-up)" : ""), w + n);
         Conditions c = Conditions.begin();
-        long throttledSamples = 0;
-        for (int i = 0; i < w + n; i++) {
-            int m = i - w;
-            if (m == 0) {
+        for (int i = -w; i < n; i++) {
+            if (i == 0) {
                 c = Conditions.begin();
             }
-            try (InvokeService service = InvokeService.create(launcher, runDir, region, account)) {
-                Set<Sandbox> before = SandboxLauncher.live();
-                long at = millisSinceStart();
-                long t0 = System.nanoTime();
-                InvokeResponse r = service.invoke(fn, options.payload(), DROP);
-                long t1 = System.nanoTime();
-                check(label, r, true);
-                Sandbox sb = newSandbox(before);
-                long create = -1;
-                long cpu = -1;
-                if (sb != null) {
-                    create = sb.phasesMicros().values().stream().mapToLong(Long::longValue).sum() * 1000;
-                    CgroupStats s = stats(sb);
-                    if (s != null) {
-                        cpu = s.cpuUsageNanos();
-                        throttledSamples += s.nrThrottled() > 0 && m >= 0 ? 1 : 0;
-                    }
-                }
-                if (m >= 0) {
-                    samples.add(new Sample(Sample.COLD, fn.memoryMb(), m, 0, at, t1 - t0, create, r.initNanos(),
-                            r.durationNanos(), cpu, r.maxMemoryUsedBytes()));
-                }
-            }
+            mode.take(i);
             bar.step();
         }
         bar.finish();
-        return c.end(Sample.COLD, samples, null, throttledSamples, -1);
+        return mode.end(c);
+    }
+
+    /**
+     * Cold starts and restores alternately (cold, restore, cold, …; each after its warm-up), so a
+     * change in the host's load during the run hits both alike; both report the same conditions.
+     *
+     * @return {cold, restore}
+     */
+    private FunctionBenchResult.ModeRun[] interleaved(FunctionSpec fn, Path dir) {
+        FreshEnvSamples cold = new FreshEnvSamples(this, Sample.COLD, fn, InvokeService.Settings.defaults());
+        FreshEnvSamples restore = new FreshEnvSamples(this, Sample.RESTORE, fn, restoring(dir));
+        int w = options.warmupCold();
+        int n = Math.max(options.cold(), options.restore());
+        bar.start("cold and restore, interleaved @ " + fn.memoryMb() + " MB" + (w > 0 ? " (" + w + " warm-up each)" : ""),
+                2 * w + options.cold() + options.restore());
+        Conditions c = Conditions.begin();
+        for (int i = -w; i < n; i++) {
+            if (i == 0) {
+                c = Conditions.begin();
+            }
+            if (i < options.cold()) {
+                cold.take(i);
+                bar.step();
+            }
+            if (i < options.restore()) {
+                restore.take(i);
+                bar.step();
+            }
+        }
+        bar.finish();
+        return new FunctionBenchResult.ModeRun[] {cold.end(c), restore.end(c)};
     }
 
     /** Warm invokes by C client threads on a pool of up to C envs, built before the measurement. */
@@ -182,7 +233,7 @@ public final class FunctionBench {
                 // No per-invoke cgroup read here: reading the cgroup's files between invokes made the
                 // measured invokes slower (measured: warm p50 +18 % against an undisturbed loop). CPU
                 // per warm invoke is the pool's total over the measurement / n, read once before and after.
-                samples[seq] = new Sample(Sample.WARM, fn.memoryMb(), seq, thread, at, t1 - t0, -1, -1,
+                samples[seq] = new Sample(Sample.WARM, fn.memoryMb(), seq, thread, at, t1 - t0, -1, -1, -1,
                         r.durationNanos(), -1, r.maxMemoryUsedBytes());
                 bar.step();
             });
@@ -264,7 +315,7 @@ public final class FunctionBench {
     }
 
     /** Load, GC and wall time around one mode's measured samples. */
-    private record Conditions(double loadBefore, long gcCount, long gcMillis, long t0) {
+    record Conditions(double loadBefore, long gcCount, long gcMillis, long t0) {
         static Conditions begin() {
             return new Conditions(MachineInfo.loadAverage(), totalGcCount(), totalGcMillis(), System.nanoTime());
         }
@@ -289,18 +340,39 @@ public final class FunctionBench {
         }
     }
 
-    private long millisSinceStart() {
+    /**
+     * Fails on a cold start that was not what restore mode (or cold mode) measures: a snapshot that
+     * could not be restored falls back to Init, whose figures must not pass for a restore's.
+     */
+    static void checkRestored(String label, InvokeResponse r, boolean wantRestored) {
+        if (r.restored() != wantRestored) {
+            throw new BenchException(label + ": expected " + (wantRestored ? "a restore from the snapshot" : "an Init")
+                    + " but the cold start " + (r.restored() ? "restored a snapshot" : "ran Init (the restore fell back)")
+                    + "\nlog tail:\n" + new String(Base64.getDecoder().decode(r.logTail()), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A fresh service with these settings, for one cold start or restore. */
+    InvokeService newService(InvokeService.Settings settings) {
+        return InvokeService.create(launcher, runDir, region, account, settings);
+    }
+
+    byte[] payload() {
+        return options.payload();
+    }
+
+    long millisSinceStart() {
         return (System.nanoTime() - benchStart) / 1_000_000;
     }
 
     /** The one sandbox started since {@code before} (null if there is not exactly one). */
-    private static Sandbox newSandbox(Set<Sandbox> before) {
+    static Sandbox newSandbox(Set<Sandbox> before) {
         Set<Sandbox> now = new HashSet<>(SandboxLauncher.live());
         now.removeAll(before);
         return now.size() == 1 ? now.iterator().next() : null;
     }
 
-    private static CgroupStats stats(Sandbox sb) {
+    static CgroupStats stats(Sandbox sb) {
         try {
             return sb.cgroup().stats();
         } catch (RuntimeException e) {

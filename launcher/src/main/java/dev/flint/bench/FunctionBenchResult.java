@@ -23,7 +23,7 @@ import java.util.function.ToLongFunction;
  * @param handler  its handler
  * @param options  what was asked for
  * @param runs     one per memory size, in measurement order
- * @param notes    things not measured and why (restore)
+ * @param notes    things the run wants said beside the figures (none at present)
  */
 public record FunctionBenchResult(Instant started, MachineInfo machine, String target, String function,
         String runtime, String handler, FunctionBenchOptions options, List<MemoryRun> runs, List<String> notes) {
@@ -41,6 +41,7 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
         ROUND_TRIP("round_trip", "client round trip", Sample::roundTripNanos),
         SANDBOX_CREATE("sandbox_create", "sandbox create", Sample::sandboxCreateNanos),
         INIT("init", "Init Duration", Sample::initNanos),
+        RESTORE("restore", "Restore Duration", Sample::restoreNanos),
         INVOKE("invoke", "invoke (REPORT Duration)", Sample::invokeNanos),
         CPU("cpu", "CPU time (cgroup)", Sample::cpuNanos),
         PEAK_MEMORY("peak_memory", "peak memory (cgroup)", Sample::peakMemoryBytes);
@@ -62,23 +63,38 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
      * @param cpuQuotaUs  the CFS quota Invoke runs under at this size (Init runs without it)
      * @param cpuPeriodUs the CFS period
      * @param cold        null when not measured
+     * @param restore     null when not measured
      * @param warm        null when not measured
+     * @param snapshot    the snapshot the restores came from; null when restore was not measured
      */
-    public record MemoryRun(int memoryMb, long cpuQuotaUs, long cpuPeriodUs, ModeRun cold, ModeRun warm) {
+    public record MemoryRun(int memoryMb, long cpuQuotaUs, long cpuPeriodUs, ModeRun cold, ModeRun restore,
+            ModeRun warm, SnapshotInfo snapshot) {
         static MemoryRun of(int mb, ModeRun cold, ModeRun warm) {
-            CgroupLimits l = CgroupLimits.forMemory(mb, Runtime.getRuntime().availableProcessors());
-            return new MemoryRun(mb, l.cpuQuotaUs(), l.cpuPeriodUs(), cold, warm);
+            return of(mb, cold, null, warm, null);
         }
 
+        static MemoryRun of(int mb, ModeRun cold, ModeRun restore, ModeRun warm, SnapshotInfo snapshot) {
+            CgroupLimits l = CgroupLimits.forMemory(mb, Runtime.getRuntime().availableProcessors());
+            return new MemoryRun(mb, l.cpuQuotaUs(), l.cpuPeriodUs(), cold, restore, warm, snapshot);
+        }
+
+        /** The measured modes, in measurement order: cold, restore, warm. */
         List<ModeRun> modes() {
             List<ModeRun> m = new ArrayList<>();
-            if (cold != null) {
-                m.add(cold);
-            }
-            if (warm != null) {
-                m.add(warm);
+            for (ModeRun r : new ModeRun[] {cold, restore, warm}) {
+                if (r != null) {
+                    m.add(r);
+                }
             }
             return m;
+        }
+
+        /** Restore round trip p50 / cold round trip p50, NaN without both. */
+        double restoreToCold() {
+            if (cold == null || restore == null) {
+                return Double.NaN;
+            }
+            return (double) restore.summary(Metric.ROUND_TRIP).p50() / cold.summary(Metric.ROUND_TRIP).p50();
         }
 
         /** The CPU share a single-threaded handler can use: quota/period, at most one CPU. */
@@ -91,14 +107,14 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
      * One mode at one memory size.
      *
      * @param samples          the measured samples (warm-up excluded), in start order
-     * @param proof            warm mode: that no env was created while measuring; null for cold
+     * @param proof            warm mode: that no env was created while measuring; null for cold and restore
      * @param gcCount          JVM garbage collections while measuring
      * @param gcMillis         their time
      * @param loadBefore       1-minute load average before
      * @param loadAfter        and after
-     * @param throttled        cold: samples whose cgroup was CPU-throttled; warm: throttled CFS periods
+     * @param throttled        cold, restore: samples whose cgroup was CPU-throttled; warm: throttled CFS periods
      * @param wallNanos        wall time of the measured samples
-     * @param cpuPerInvokePool warm: CPU charged to the pool's cgroups over the measurement / n; −1 for cold
+     * @param cpuPerInvokePool warm: CPU charged to the pool's cgroups over the measurement / n; −1 for the others
      */
     public record ModeRun(String mode, List<Sample> samples, WarmProof proof, long gcCount, long gcMillis,
             double loadBefore, double loadAfter, long throttled, long wallNanos, long cpuPerInvokePool) {
@@ -142,7 +158,7 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
         }
     }
 
-    /** All samples, memory size by memory size, cold before warm. */
+    /** All samples, memory size by memory size, in measurement order (cold, restore, warm). */
     public List<Sample> samples() {
         List<Sample> all = new ArrayList<>();
         runs.forEach(r -> r.modes().forEach(m -> all.addAll(m.samples())));
@@ -155,17 +171,30 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
         m.add("client round trip = wall time of InvokeService.invoke() in this JVM (System.nanoTime)");
         m.add("cold = a fresh InvokeService per sample: sandbox + Init + one invoke; samples run one at a time; "
                 + "the env is closed after each sample, outside the timing");
+        if (options.restore() > 0) {
+            m.add("restore = per memory size, one SnapStart snapshot first (Init with AWS_LAMBDA_INITIALIZATION_TYPE="
+                    + "snap-start, then a CRIU checkpoint of the parked env, as PublishVersion makes it); then a fresh "
+                    + "InvokeService per sample whose snapshot catalog points at it: CRIU restores a new env and it invokes "
+                    + "once; every response is checked to be a cold start with restored=true (an Init fallback fails the "
+                    + "bench); samples run one at a time; the env is closed after each sample, outside the timing");
+        }
+        if (options.interleave()) {
+            m.add("interleaved: cold starts and restores alternate (cold, restore, cold, …), so both modes ran under the"
+                    + " same conditions (the same load figures are reported for both)");
+        }
         m.add("warm = invokes on a pool of " + options.concurrency() + " already-initialised env"
                 + (options.concurrency() > 1 ? "s" : "") + " by " + options.concurrency()
                 + " client thread" + (options.concurrency() > 1 ? "s" : "")
                 + "; environmentsCreated() and the live sandboxes are compared before/after");
         m.add("phases: sandbox create = sum of the sandbox's own phases (cgroup, clone, flint-init's stages); "
-                + "Init Duration and invoke (REPORT Duration) as in the REPORT line; CPU time and peak memory from the "
+                + "for restore the sum of the restore's phases (cgroup, images, root, criu); "
+                + "Init Duration, Restore Duration and invoke (REPORT Duration) as in the REPORT line; CPU time and peak memory from the "
                 + "env's cgroup; warm CPU per invoke = the pool's cgroup CPU over the measurement / n (no per-sample value: "
                 + "reading the cgroup between invokes would slow the invokes being measured)");
         m.add("CPU: Init runs without a CPU quota in flint, Invoke under the quota its memory size buys "
                 + "(1769 MB = 1 vCPU, CFS period " + CgroupLimits.CPU_PERIOD_US + " us)");
-        m.add("warm-up: " + options.warmupCold() + " cold start(s) and " + options.warmupWarm()
+        m.add("warm-up: " + options.warmupCold() + " cold start(s)" + (options.restore() > 0 ? ", "
+                + options.warmupCold() + " restore(s)" : "") + " and " + options.warmupWarm()
                 + " warm invoke(s) per memory size before measuring, not counted (the pool's first invokes neither)");
         m.add("outliers: none removed; every measured sample is in samples.csv/samples.json and in the summaries");
         m.add("noise: p50 with a 95 % confidence interval by " + MedianCi.METHOD + "; percentiles from HdrHistogram ("
@@ -186,9 +215,6 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
         for (String m : method()) {
             b.append("- ").append(m).append('\n');
         }
-        if (notes.isEmpty()) {
-            b.append(FunctionBench.RESTORE_NOTE).append('\n');
-        }
         for (String n : notes) {
             b.append(n).append('\n');
         }
@@ -203,8 +229,9 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
                         ms(s.mean()), ms(s.p50()), ci(s), ms(s.p90()), ms(s.p99()), ms(s.max())));
             }
             b.append("\nphases, p50 (ms; peak memory in MB)\n\n");
-            b.append("| mode | client round trip | sandbox create | Init Duration | invoke (REPORT Duration) | CPU time | peak memory |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            b.append("| mode | client round trip | sandbox create | Init Duration | Restore Duration"
+                    + " | invoke (REPORT Duration) | CPU time | peak memory |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
             for (ModeRun m : r.modes()) {
                 b.append("| ").append(m.mode());
                 for (Metric k : Metric.values()) {
@@ -221,14 +248,26 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
             for (ModeRun m : r.modes()) {
                 b.append(String.format(Locale.ROOT, "%s conditions: %.1f s wall, load %.2f → %.2f, %d JVM GC (%d ms), %s%n",
                         m.mode(), m.wallNanos() / 1e9, m.loadBefore(), m.loadAfter(), m.gcCount(), m.gcMillis(),
-                        m.mode().equals(Sample.COLD) ? m.throttled() + " of " + m.samples().size()
-                                + " cold starts CPU-throttled" : m.throttled() + " CFS periods throttled"));
+                        m.proof() == null ? m.throttled() + " of " + m.samples().size() + " "
+                                + (m.mode().equals(Sample.COLD) ? "cold starts" : "restores") + " CPU-throttled"
+                                : m.throttled() + " CFS periods throttled"));
                 if (m.proof() != null) {
                     WarmProof p = m.proof();
                     b.append(String.format(Locale.ROOT, "warm proof: %d sandboxes created during %d measured warm invokes"
                             + " on a pool of %d env(s) (%s)%n", p.sandboxesCreated(), m.samples().size(), p.pool(),
                             p.describe()));
                 }
+                if (m == r.restore() && r.snapshot() != null) {
+                    b.append(r.snapshot().line()).append('\n');
+                    b.append(String.format(Locale.ROOT, "restore proof: all %d restores from the snapshot (%d measured,"
+                            + " %d warm-up) answered as cold starts with restored=true%n", r.snapshot().restores(),
+                            m.samples().size(), r.snapshot().restores() - m.samples().size()));
+                }
+            }
+            if (!Double.isNaN(r.restoreToCold())) {
+                b.append(String.format(Locale.ROOT, "restore vs cold: round trip p50 %s ms against %s ms = %.1f %% of the"
+                        + " cold start%n", ms(r.restore().summary(Metric.ROUND_TRIP).p50()),
+                        ms(r.cold().summary(Metric.ROUND_TRIP).p50()), 100 * r.restoreToCold()));
             }
         }
         List<SweepRow> sweep = sweep();
@@ -236,12 +275,13 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
             b.append(String.format(Locale.ROOT, "%n### memory sweep: warm invoke duration (REPORT Duration, p50) against"
                     + " memory%n%n"));
             b.append("| memory MB | CPU share (1 thread) | duration p50 ms | p50 95% CI | cold round trip p50 ms |"
-                    + " duration ratio vs " + sweep.get(0).referenceMb() + " MB | expected if CPU ∝ memory |\n");
-            b.append("|---:|---:|---:|---|---:|---:|---:|\n");
+                    + " restore round trip p50 ms | duration ratio vs " + sweep.get(0).referenceMb()
+                    + " MB | expected if CPU ∝ memory |\n");
+            b.append("|---:|---:|---:|---|---:|---:|---:|---:|\n");
             for (SweepRow s : sweep) {
-                b.append(String.format(Locale.ROOT, "| %d | %.3f | %s | %s | %s | %s | %.2f |%n", s.memoryMb(), s.share(),
-                        s.warm() == null ? "–" : ms(s.warm().p50()), s.warm() == null ? "–" : ci(s.warm()),
-                        s.cold() == null ? "–" : ms(s.cold().p50()),
+                b.append(String.format(Locale.ROOT, "| %d | %.3f | %s | %s | %s | %s | %s | %.2f |%n", s.memoryMb(),
+                        s.share(), s.warm() == null ? "–" : ms(s.warm().p50()), s.warm() == null ? "–" : ci(s.warm()),
+                        s.cold() == null ? "–" : ms(s.cold().p50()), s.restore() == null ? "–" : ms(s.restore().p50()),
                         Double.isNaN(s.ratio()) ? "–" : String.format(Locale.ROOT, "%.2f", s.ratio()), s.expectedRatio()));
             }
         }
@@ -253,11 +293,12 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
      *
      * @param warm          warm REPORT Duration (the handler's own time under the quota), null if not measured
      * @param cold          cold client round trip, null if not measured
+     * @param restore       restore client round trip, null if not measured
      * @param ratio         warm duration p50 / the reference size's; NaN without both
      * @param expectedRatio reference share / this share, for a single-threaded handler
      */
-    public record SweepRow(int memoryMb, double share, Summary warm, Summary cold, int referenceMb, double ratio,
-            double expectedRatio) {}
+    public record SweepRow(int memoryMb, double share, Summary warm, Summary cold, Summary restore, int referenceMb,
+            double ratio, double expectedRatio) {}
 
     /** The sweep against {@link #REFERENCE_MB} when measured, else against the largest size. */
     public List<SweepRow> sweep() {
@@ -273,8 +314,9 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
         for (MemoryRun r : sorted) {
             Summary w = r.warm() == null ? null : r.warm().summary(Metric.INVOKE);
             Summary c = r.cold() == null ? null : r.cold().summary(Metric.ROUND_TRIP);
+            Summary rs = r.restore() == null ? null : r.restore().summary(Metric.ROUND_TRIP);
             double ratio = w == null || refWarm == null ? Double.NaN : (double) w.p50() / refWarm.p50();
-            rows.add(new SweepRow(r.memoryMb(), r.singleThreadShare(), w, c, ref.memoryMb(), ratio,
+            rows.add(new SweepRow(r.memoryMb(), r.singleThreadShare(), w, c, rs, ref.memoryMb(), ratio,
                     ref.singleThreadShare() / r.singleThreadShare()));
         }
         return rows;
@@ -321,9 +363,18 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
                     pr.put("cold_responses", p.coldResponses());
                     md.put("warm_proof", pr);
                 }
+                if (mode == r.restore() && r.snapshot() != null) {
+                    Map<String, Object> pr = new LinkedHashMap<>();
+                    pr.put("restores", r.snapshot().restores());
+                    pr.put("measured", mode.samples().size());
+                    pr.put("checked", "every response: coldStart and restored (an Init fallback fails the bench)");
+                    md.put("restore_proof", pr);
+                }
                 modes.put(mode.mode(), md);
             }
             m.put("modes", modes);
+            m.put("snapshot", r.snapshot() == null ? null : r.snapshot().toJson());
+            m.put("restore_to_cold_round_trip_p50", Double.isNaN(r.restoreToCold()) ? null : r.restoreToCold());
             mems.add(m);
         }
         out.put("memories", mems);
@@ -334,6 +385,7 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
             m.put("cpu_share_single_thread", s.share());
             m.put("warm_invoke_p50_ns", s.warm() == null ? null : s.warm().p50());
             m.put("cold_round_trip_p50_ns", s.cold() == null ? null : s.cold().p50());
+            m.put("restore_round_trip_p50_ns", s.restore() == null ? null : s.restore().p50());
             m.put("reference_mb", s.referenceMb());
             m.put("duration_ratio", Double.isNaN(s.ratio()) ? null : s.ratio());
             m.put("expected_ratio", s.expectedRatio());
@@ -357,6 +409,7 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
             m.put("round_trip_ns", s.roundTripNanos());
             m.put("sandbox_create_ns", opt(s.sandboxCreateNanos()));
             m.put("init_ns", opt(s.initNanos()));
+            m.put("restore_ns", opt(s.restoreNanos()));
             m.put("invoke_ns", opt(s.invokeNanos()));
             m.put("cpu_ns", opt(s.cpuNanos()));
             m.put("peak_memory_bytes", opt(s.peakMemoryBytes()));
@@ -379,6 +432,7 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
         o.put("cold", options.cold());
         o.put("warm", options.warm());
         o.put("restore", options.restore());
+        o.put("interleave", options.interleave());
         o.put("concurrency", options.concurrency());
         o.put("memory_mb", runs.stream().map(MemoryRun::memoryMb).toList());
         o.put("payload_bytes", options.payload().length);
@@ -386,11 +440,7 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
         o.put("warmup_warm", options.warmupWarm());
         out.put("options", o);
         out.put("method", method());
-        List<String> n = new ArrayList<>(notes);
-        if (n.isEmpty()) {
-            n.add(FunctionBench.RESTORE_NOTE);
-        }
-        out.put("notes", n);
+        out.put("notes", notes);
         return out;
     }
 

@@ -9,6 +9,7 @@ import dev.flint.bench.FunctionBenchOptions;
 import dev.flint.bench.FunctionBenchResult;
 import dev.flint.bench.MachineInfo;
 import dev.flint.invoke.FunctionSpec;
+import dev.flint.sandbox.Criu;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,13 +20,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code flint bench TARGET}: cold and warm invoke latency of one function, with a memory sweep. */
+/** {@code flint bench TARGET}: cold, restore and warm invoke latency of one function, with a memory sweep. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Benchmark cold starts and warm invokes of a function.",
+        description = {"Benchmark cold starts, SnapStart restores and warm invokes of a function.",
             "TARGET is a function directory (as flint run takes it) or a",
             "created function's name) in this process, at one or more memory sizes. Prints a table; writes",
             "samples.json, samples.csv, summary.json, table.md and chart.png into --out.",
-            "Restore mode needs snapshots, which this build does not have: it is reported and skipped.",
+            "--restore N makes one SnapStart snapshot per memory size (Init + CRIU checkpoint, needs CRIU >= 4.2)",
+            "and restores N new envs from it.",
             "--compare A B prints the ratios B/A of two earlier runs (summary.json files or --out dirs)."})
 final class BenchCommand implements Callable<Integer> {
     enum Format { table, json, csv }
@@ -41,9 +43,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "warm invokes per memory size on already-initialised envs (default ${DEFAULT-VALUE}; 0 skips)")
     int warm;
 
-    @Option(names = "--restore", paramLabel = "N",
-            description = "restores from a snapshot per memory size (not available in this build: reported, skipped)")
-    Integer restore;
+    @Option(names = "--restore", paramLabel = "N", defaultValue = "0",
+            description = "restores per memory size, each a new env restored from one snapshot made first"
+                    + " (default ${DEFAULT-VALUE}: skipped)")
+    int restore;
+
+    @Option(names = "--interleave",
+            description = "with --cold and --restore: alternate their samples, so a change in the host's load hits both")
+    boolean interleave;
 
     @Option(names = "--concurrency", paramLabel = "C", defaultValue = "1",
             description = "warm mode: C client threads on a pool of up to C envs (default ${DEFAULT-VALUE})")
@@ -64,7 +71,8 @@ final class BenchCommand implements Callable<Integer> {
     Format format;
 
     @Option(names = "--warmup-cold", paramLabel = "N", defaultValue = "" + FunctionBenchOptions.DEFAULT_WARMUP_COLD,
-            description = "cold starts per memory size before measuring, not counted (default ${DEFAULT-VALUE})")
+            description = "cold starts (and restores) per memory size before measuring, not counted"
+                    + " (default ${DEFAULT-VALUE})")
     int warmupCold;
 
     @Option(names = "--warmup-warm", paramLabel = "N", defaultValue = "" + FunctionBenchOptions.DEFAULT_WARMUP_WARM,
@@ -97,8 +105,11 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "missing TARGET (a function directory or name)");
         }
         FunctionBenchOptions options = new FunctionBenchOptions(cold, warm, restore, concurrency,
-                memory == null ? List.of() : memory, payload.bytes(), warmupCold, warmupWarm, !quiet);
+                memory == null ? List.of() : memory, payload.bytes(), warmupCold, warmupWarm, !quiet, interleave);
         Host.requireRoot("flint bench");
+        if (restore > 0) {
+            Criu.locate(); // before any measuring: no CRIU (or too old) is exit 3 with a hint
+        }
         FunctionSpec fn = BenchTarget.resolve(target, Host.stateDir(), Host.images());
         MachineInfo machine = MachineInfo.probe(Host.cgroups().version().name());
         FunctionBenchResult result;

@@ -2,6 +2,8 @@ package dev.flint.bench;
 
 import dev.flint.cgroup.Cgroups;
 import dev.flint.image.ImageStore;
+import dev.flint.sandbox.Criu;
+import dev.flint.sandbox.SandboxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /** Probes the host for {@link RequiresBenchHost}; under {@code CI=true} a missing capability is a failure. */
 final class BenchHostCondition implements ExecutionCondition {
@@ -17,9 +20,12 @@ final class BenchHostCondition implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        List<String> missing = missing();
+        boolean criu = context.getElement().flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresBenchHost.class))
+                .map(RequiresBenchHost::criu).orElse(false);
+        List<String> missing = missing(criu);
         if (missing.isEmpty()) {
-            return ConditionEvaluationResult.enabled("root, cgroups, native library and python3.11 image available");
+            return ConditionEvaluationResult.enabled("root, cgroups, native library and python3.11 image available"
+                    + (criu ? ", and CRIU" : ""));
         }
         String reason = String.join("; ", missing);
         if ("true".equals(System.getenv("CI"))) {
@@ -28,7 +34,7 @@ final class BenchHostCondition implements ExecutionCondition {
         return ConditionEvaluationResult.disabled(reason);
     }
 
-    private static List<String> missing() {
+    private static List<String> missing(boolean criu) {
         List<String> missing = new ArrayList<>();
         if (!effectiveUidIsRoot()) {
             missing.add("needs root (effective uid 0)");
@@ -47,6 +53,13 @@ final class BenchHostCondition implements ExecutionCondition {
         }
         if (new ImageStore(IMAGES).find("python3.11").isEmpty()) {
             missing.add("needs image python3.11 in " + IMAGES + " (flint image build python3.11)");
+        }
+        if (criu) {
+            try {
+                Criu.locate();
+            } catch (SandboxException e) {
+                missing.add(e.getMessage() + (e.hint() != null ? " (" + e.hint() + ")" : ""));
+            }
         }
         return missing;
     }

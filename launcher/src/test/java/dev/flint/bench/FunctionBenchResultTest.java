@@ -24,17 +24,67 @@ class FunctionBenchResultTest {
     Path tmp;
 
     @Test
-    void tableStatesMethodModesProofAndRestore() {
+    void tableStatesMethodModesAndProof() {
         String t = BenchFixtures.result(List.of(1769), 20, 100, 30, 0.4).table();
         assertTrue(t.contains("| cold | 20 |"), t);
         assertTrue(t.contains("| warm | 100 |"), t);
-        assertTrue(t.contains("restore: not available (no snapshot support in this build)"), t);
+        assertFalse(t.contains("not available"), t);
+        assertFalse(t.contains("| restore |"), "restore not asked for: no row\n" + t);
         assertTrue(t.contains("warm-up:"), t);
         assertTrue(t.contains("outliers: none removed"), t);
         assertTrue(t.contains(MedianCi.METHOD), t);
         assertTrue(t.contains("warm proof: 0 sandboxes created during 100 measured warm invokes"), t);
         assertTrue(t.contains("Test CPU, 2 cores, Linux 6.0-test, cgroup v1"), t);
         assertFalse(t.contains("memory sweep: warm"), "one size: no sweep table\n" + t);
+    }
+
+    @Test
+    void tableHasRestoreNextToColdAndWarmWithItsSnapshotProofAndRatio() {
+        String t = BenchFixtures.result(List.of(1769), 20, 10, 100, 30, 3, 0.4).table();
+        assertTrue(t.contains("| cold | 20 |"), t);
+        assertTrue(t.contains("| restore | 10 |"), t);
+        assertTrue(t.contains("| warm | 100 |"), t);
+        assertTrue(t.indexOf("| cold | 20 |") < t.indexOf("| restore | 10 |")
+                && t.indexOf("| restore | 10 |") < t.indexOf("| warm | 100 |"), "measurement order\n" + t);
+        assertTrue(t.contains("restore = per memory size, one SnapStart snapshot first"), t);
+        assertTrue(t.contains("warm-up: 2 cold start(s), 2 restore(s) and 20 warm invoke(s)"), t);
+        assertTrue(t.contains("| Restore Duration |"), t);
+        // the phases row: restore has sandbox create, no Init Duration, a Restore Duration
+        assertTrue(t.matches("(?s).*\\| restore \\| [0-9.]+ \\| [0-9.]+ \\| – \\| [0-9.]+ \\|.*"), t);
+        assertTrue(t.contains("snapshot: SnapStart Init 900.0 ms, checkpoint (criu dump) 120.0 ms, image 24.0 MB,"
+                + " 1100.0 ms in all (CRIU 4.2.1)"), t);
+        assertTrue(t.contains("restore proof: all 12 restores from the snapshot (10 measured, 2 warm-up) answered as"
+                + " cold starts with restored=true"), t);
+        assertTrue(t.contains("1 of 10 restores CPU-throttled"), t);
+        assertTrue(t.contains("restore vs cold: round trip p50 3.201 ms against 30.310 ms"), t);
+        assertTrue(t.contains("= 10.6 % of the cold start"), t);
+    }
+
+    @Test
+    void interleavedRunsSayTheyWereInterleaved() throws Exception {
+        FunctionBenchResult plain = BenchFixtures.result(List.of(1769), 5, 5, 0, 30, 3, 0.4);
+        assertFalse(plain.table().contains("interleaved:"), plain.table());
+        FunctionBenchResult r = new FunctionBenchResult(plain.started(), plain.machine(), plain.target(),
+                plain.function(), plain.runtime(), plain.handler(), plain.options().withInterleave(true), plain.runs(),
+                plain.notes());
+        assertTrue(r.table().contains("- interleaved: cold starts and restores alternate (cold, restore, cold, …)"),
+                r.table());
+        BenchOutput.write(r, tmp.resolve("out"));
+        JsonNode summary = JSON.readTree(tmp.resolve("out").resolve(BenchOutput.SUMMARY_JSON).toFile());
+        assertTrue(summary.path("options").path("interleave").asBoolean());
+    }
+
+    @Test
+    void restoreToColdIsTheRatioOfRoundTripMedians() {
+        FunctionBenchResult r = BenchFixtures.result(List.of(1769), 20, 10, 0, 30, 3, 0.4);
+        FunctionBenchResult.MemoryRun run = r.runs().get(0);
+        double expected = (double) run.restore().summary(FunctionBenchResult.Metric.ROUND_TRIP).p50()
+                / run.cold().summary(FunctionBenchResult.Metric.ROUND_TRIP).p50();
+        assertEquals(expected, run.restoreToCold(), 1e-12);
+        assertEquals(0.1, run.restoreToCold(), 0.01);
+        assertTrue(Double.isNaN(BenchFixtures.result(List.of(1769), 20, 10, 30, 0.4).runs().get(0).restoreToCold()));
+        assertTrue(run.restore().summary(FunctionBenchResult.Metric.INIT) == null, "restores have no Init Duration");
+        assertTrue(run.cold().summary(FunctionBenchResult.Metric.RESTORE) == null, "cold starts have no Restore Duration");
     }
 
     @Test
@@ -61,7 +111,7 @@ class FunctionBenchResultTest {
         assertEquals(Sample.CSV_HEADER, csv.get(0));
         assertEquals(1 + 2 * (7 + 30), csv.size());
         assertTrue(csv.get(1).startsWith("cold,128,0,0,"), csv.get(1));
-        assertTrue(csv.get(csv.size() - 1).matches("warm,1769,29,0,\\d+,\\d+,,,\\d+,\\d+,\\d+"), csv.get(csv.size() - 1));
+        assertTrue(csv.get(csv.size() - 1).matches("warm,1769,29,0,\\d+,\\d+,,,,\\d+,\\d+,\\d+"), csv.get(csv.size() - 1));
 
         JsonNode samples = JSON.readTree(tmp.resolve("out").resolve(BenchOutput.SAMPLES_JSON).toFile());
         assertEquals(74, samples.path("samples").size());
@@ -76,7 +126,46 @@ class FunctionBenchResultTest {
         assertEquals(0, warm.path("warm_proof").path("sandboxes_created_during_measurement").asInt());
         assertTrue(warm.path("sandbox_create_ns").isNull());
         assertEquals(2, summary.path("memory_sweep").size());
-        assertTrue(summary.path("notes").get(0).asText().startsWith("restore: not available"));
+        assertEquals(0, summary.path("notes").size());
+        assertEquals(0, summary.path("options").path("restore").asInt());
+        assertTrue(summary.path("memories").get(0).path("snapshot").isNull());
+        assertTrue(summary.path("memories").get(0).path("modes").path("restore").isMissingNode());
+    }
+
+    @Test
+    void csvAndJsonHoldRestoreSamplesSnapshotAndProof() throws Exception {
+        FunctionBenchResult r = BenchFixtures.result(List.of(128, 1769), 4, 6, 8, 30, 3, 0.4);
+        BenchOutput.write(r, tmp.resolve("out"));
+        List<String> csv = Files.readAllLines(tmp.resolve("out").resolve(BenchOutput.SAMPLES_CSV));
+        assertEquals(1 + 2 * (4 + 6 + 8), csv.size());
+        assertTrue(csv.get(5).matches("restore,128,0,0,\\d+,\\d+,\\d+,,\\d+,\\d+,\\d+,\\d+"), csv.get(5));
+        assertTrue(csv.get(1).matches("cold,128,0,0,\\d+,\\d+,\\d+,\\d+,,\\d+,\\d+,\\d+"), csv.get(1));
+
+        JsonNode samples = JSON.readTree(tmp.resolve("out").resolve(BenchOutput.SAMPLES_JSON).toFile());
+        JsonNode firstRestore = samples.path("samples").get(4);
+        assertEquals("restore", firstRestore.path("mode").asText());
+        assertTrue(firstRestore.path("restore_ns").isNumber());
+        assertTrue(firstRestore.path("init_ns").isNull());
+
+        JsonNode summary = JSON.readTree(tmp.resolve("out").resolve(BenchOutput.SUMMARY_JSON).toFile());
+        assertEquals(6, summary.path("options").path("restore").asInt());
+        JsonNode mem = summary.path("memories").get(1);
+        JsonNode restore = mem.path("modes").path("restore");
+        assertEquals(6, restore.path("round_trip_ns").path("n").asInt());
+        assertEquals(6, restore.path("restore_ns").path("n").asInt());
+        assertTrue(restore.path("init_ns").isNull());
+        assertEquals(1, restore.path("conditions").path("throttled_samples").asInt());
+        assertEquals(8, restore.path("restore_proof").path("restores").asInt());
+        assertEquals(6, restore.path("restore_proof").path("measured").asInt());
+        assertEquals(900_000_000L, mem.path("snapshot").path("init_ns").asLong());
+        assertEquals(120_000_000L, mem.path("snapshot").path("checkpoint_ns").asLong());
+        assertEquals(24L << 20, mem.path("snapshot").path("image_bytes").asLong());
+        assertEquals("4.2.1", mem.path("snapshot").path("criu_version").asText());
+        assertEquals(0.1, mem.path("restore_to_cold_round_trip_p50").asDouble(), 0.01);
+        assertTrue(summary.path("memory_sweep").get(1).path("restore_round_trip_p50_ns").isNumber());
+        List<String> modes = new java.util.ArrayList<>();
+        mem.path("modes").fieldNames().forEachRemaining(modes::add);
+        assertEquals(List.of("cold", "restore", "warm"), modes);
     }
 
     @Test
@@ -96,6 +185,25 @@ class FunctionBenchResultTest {
         assertEquals(BenchChart.WIDTH, img.getWidth());
         assertTrue(pixels(img, BenchChart.COLD.getRGB()) > 300, "cold series drawn");
         assertTrue(pixels(img, BenchChart.WARM.getRGB()) > 300, "warm series drawn");
+        assertEquals(0, pixels(img, BenchChart.RESTORE.getRGB()), "no restore series without restores");
+    }
+
+    @Test
+    void chartDrawsRestoreInItsOwnColour() throws Exception {
+        FunctionBenchResult r = BenchFixtures.result(List.of(128, 1769), 10, 10, 50, 30, 3, 0.4);
+        XYSeriesCollection cdf = BenchChart.distributionData(r);
+        assertEquals(6, cdf.getSeriesCount());
+        assertEquals(10, cdf.getSeries("restore @ 1769 MB").getItemCount());
+        XYSeriesCollection sweep = BenchChart.sweepData(r);
+        assertEquals(4, sweep.getSeriesCount(), "warm, cold, restore and the expected line");
+        assertEquals(2, sweep.getSeries("restore round trip p50").getItemCount());
+
+        Path png = tmp.resolve("chart.png");
+        BenchChart.write(r, png);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertNotNull(img, "PNG decodes");
+        assertTrue(pixels(img, BenchChart.RESTORE.getRGB()) > 300, "restore series drawn");
+        assertTrue(pixels(img, BenchChart.COLD.getRGB()) > 300, "cold series drawn");
     }
 
     /** Pixels of exactly this colour (the chart is drawn without anti-aliasing). */
