@@ -110,6 +110,37 @@ final class RestoreRoot {
         }
     }
 
+    /** Writes files into a dir; for {@link #images}. */
+    @FunctionalInterface
+    interface Writer {
+        void write(Path dir) throws IOException;
+    }
+
+    /**
+     * CRIU's image dir for this restore: an overlay of the snapshot (read-only below) and an
+     * upper dir on this restore's scratch, into which {@code replace} may write files that take
+     * the place of the snapshot's (the rebased userns image); CRIU's own writes (stats) land there
+     * too. Made by host root under the scratch, so the restored user namespace's root, which opens
+     * some images itself, can reach it whatever the snapshot's parents allow.
+     *
+     * @param replace writes replacements into the upper dir, or null
+     */
+    Path images(Path snapshot, Writer replace) throws IOException {
+        Path upper = Files.createDirectory(base.resolve("images-upper"));
+        Path work = Files.createDirectory(base.resolve("images-work"));
+        Path merged = Files.createDirectory(base.resolve("images"));
+        if (replace != null) {
+            replace.write(upper);
+        }
+        FlintError err = new FlintError();
+        String opts = "lowerdir=" + snapshot.toAbsolutePath() + ",upperdir=" + upper + ",workdir=" + work;
+        if (lib.flint_mount("overlay", merged.toString(), "overlay", MS_NOSUID | MS_NODEV, opts, err) < 0) {
+            throw new SandboxException(Stage.RESTORE, err.err, "restore: images of '" + snapshot + "': "
+                    + err.messageText());
+        }
+        return merged;
+    }
+
     /** True when /proc/self/mountinfo has a mount at or below dir. */
     static boolean mountedUnder(Path dir) {
         try {

@@ -7,7 +7,6 @@ import dev.flint.nativeffi.FlintLibrary;
 import dev.flint.nativeffi.Stage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * {@code criu restore} of a checkpoint into a new sandbox: its own cgroup (created with the
  * limits first; CRIU only moves the tasks in, {@code --manage-cgroups=soft}), its own host uid
- * range (the userns image of a per-restore copy of the images is rewritten), a fresh root
+ * range (CRIU reads the snapshot through an overlay holding a rewritten userns image), a fresh root
  * ({@link RestoreRoot}), an empty netns whose {@code lo} the action script brings up, new
  * stdout/stderr pipes in place of the dumped ones ({@code --inherit-fd}), and the external mounts
  * bound again. {@code --restore-sibling} makes the restored flint-init a child of this JVM, so it
@@ -57,17 +56,16 @@ final class Restorer {
             cgroup.setCpuQuota(0, limits.cpuPeriodUs()); // restore runs unthrottled, as Init does
             phases.put("cgroup", micros(start));
             long t = System.nanoTime();
-            copyImages(imageDir, work);
-            if (range.hostId() != m.hostUidBase()) {
-                UsernsImage.rebase(work, m.hostUidBase(), range.hostId());
-            }
-            phases.put("images", micros(t));
-            t = System.nanoTime();
             root = RestoreRoot.mount(lib, launcher.mountBase().resolve(id), m, range.hostId());
             phases.put("root", micros(t));
+            t = System.nanoTime();
+            Path images = root.images(imageDir, range.hostId() == m.hostUidBase() ? null
+                    : upper -> UsernsImage.rebase(imageDir, upper, m.hostUidBase(), range.hostId()));
+            Files.createDirectories(work);
+            phases.put("images", micros(t));
             pipe(out);
             pipe(err);
-            List<String> args = new ArrayList<>(List.of("restore", "-D", work.toString(), "--root", root.root().toString(),
+            List<String> args = new ArrayList<>(List.of("restore", "-D", images.toString(), "--root", root.root().toString(),
                     "--restore-detached", "--restore-sibling", "--pidfile", work.resolve("pid").toString(),
                     "--tcp-established", "--network-lock", "skip", "--empty-ns", "net",
                     "--action-script", SandboxLauncher.helperBinary("flint-criu-action").toString(),
@@ -139,18 +137,6 @@ final class Restorer {
             }
             deleteTree(work);
             throw new SandboxException(Stage.RESTORE, 0, "restore: " + e.getMessage());
-        }
-    }
-
-    /** Hard links of the images (CRIU only reads them), so one restore may rewrite its own copy. */
-    private static void copyImages(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(from)) {
-            for (Path f : files) {
-                if (Files.isRegularFile(f) && !f.getFileName().toString().endsWith(".log")) {
-                    Files.createLink(to.resolve(f.getFileName()), f);
-                }
-            }
         }
     }
 

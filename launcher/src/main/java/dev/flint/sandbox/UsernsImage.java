@@ -29,20 +29,21 @@ final class UsernsImage {
     /** An id mapping: inside ids first..first+count-1 are host ids lowerFirst.. onward. */
     record Extent(long first, long lowerFirst, long count) {}
 
-    /** Rewrites every userns image in dir (replacing the file, never writing through a hard link). */
-    static void rebase(Path dir, int fromBase, int toBase) throws IOException {
+    /** Writes every userns image of {@code from}, rebased, into {@code to} (the snapshot is never changed). */
+    static void rebase(Path from, Path to, int fromBase, int toBase) throws IOException {
         int n = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "userns-*.img")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(from, "userns-*.img")) {
             for (Path f : files) {
                 byte[] out = rebase(Files.readAllBytes(f), fromBase, toBase, f.toString());
-                Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+                Path tmp = to.resolve(f.getFileName() + ".tmp");
                 Files.write(tmp, out);
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, to.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
                 n++;
             }
         }
         if (n == 0) {
-            throw new IOException("no userns-*.img in " + dir + ": the checkpoint has no user namespace");
+            throw new IOException("no userns-*.img in " + from + ": the checkpoint has no user namespace");
         }
     }
 

@@ -45,12 +45,12 @@ class UsernsImageTest {
     }
 
     @Test
-    void replacesTheFileInsteadOfWritingThroughAHardLink() throws IOException {
+    void writesTheRebasedImageElsewhereAndLeavesTheSnapshotAlone() throws IOException {
         byte[] original = image(List.of(new UsernsImage.Extent(0, 100_000, 65_536)), List.of());
-        Path shared = Files.write(tmp.resolve("snapshot-userns-11.img"), original);
+        Path snapshot = Files.createDirectory(tmp.resolve("snapshot"));
+        Path shared = Files.write(snapshot.resolve("userns-11.img"), original);
         Path dir = Files.createDirectory(tmp.resolve("restore"));
-        Files.createLink(dir.resolve("userns-11.img"), shared);
-        UsernsImage.rebase(dir, 100_000, 165_536);
+        UsernsImage.rebase(snapshot, dir, 100_000, 165_536);
         assertArrayEquals(original, Files.readAllBytes(shared));
         List<List<UsernsImage.Extent>> maps = UsernsImage.decodeEntry(
                 Arrays.copyOfRange(Files.readAllBytes(dir.resolve("userns-11.img")), 12,
@@ -62,6 +62,6 @@ class UsernsImageTest {
     void refusesWhatIsNotAUsernsImage() throws IOException {
         assertThrows(IOException.class, () -> UsernsImage.rebase(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, "x"));
         Path dir = Files.createDirectory(tmp.resolve("empty"));
-        assertThrows(IOException.class, () -> UsernsImage.rebase(dir, 100_000, 165_536));
+        assertThrows(IOException.class, () -> UsernsImage.rebase(dir, dir, 100_000, 165_536));
     }
 }
