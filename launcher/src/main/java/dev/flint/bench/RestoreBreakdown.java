@@ -184,7 +184,7 @@ public final class RestoreBreakdown {
         private static String phaseLabel(String phase) {
             return switch (phase) {
                 case "cgroup" -> "cgroup (create with limits)";
-                case "images" -> "images (hard links, userns image rewrite)";
+                case "images" -> "images (overlay of the snapshot, userns image rewrite)";
                 case "root" -> "root (tmpfs, overlay of the layers, mountpoints)";
                 case "criu" -> "criu restore process (wall)";
                 default -> phase;
