@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * {@code criu restore} of a checkpoint into a new sandbox: its own cgroup (created with the
  * limits first; CRIU only moves the tasks in, {@code --manage-cgroups=soft}), its own host uid
  * range (CRIU reads the snapshot through an overlay holding a rewritten userns image), a fresh root
- * ({@link RestoreRoot}), an empty netns whose {@code lo} the action script brings up, new
+ * ({@link RestoreRoot}), an empty netns whose {@code lo} the action script brings up (CRIU
+ * reconnects the TCP sockets during the restore, so it cannot wait for flint-init's resume), new
  * stdout/stderr pipes in place of the dumped ones ({@code --inherit-fd}), and the external mounts
  * bound again. {@code --restore-sibling} makes the restored flint-init a child of this JVM, so it
  * is waited for like a cloned one.
