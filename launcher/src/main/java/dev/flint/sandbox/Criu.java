@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * CRIU, driven as an external tool through its command line. Located once (setup.sh installs
- * 4.2.1 at /usr/local/sbin/criu when the distro's is older), version-checked once: 4.2 is the
- * first release that dumps TCP sockets on kernels ≥ 6.16, and 3.17 fails on this kernel's vDSO.
+ * 4.2.1 at /usr/local/sbin/criu when the distro's is older), version- and feature-checked once per
+ * process: 4.2 is the first release that dumps TCP sockets on kernels ≥ 6.16, and 3.17 fails on
+ * this kernel's vDSO; the kernel must let it take user and cgroup namespaces.
  */
 public final class Criu {
     public static final int MIN_MAJOR = 4;
@@ -89,7 +90,36 @@ public final class Criu {
                     "run scripts/setup.sh, which builds CRIU 4.2.1 from Debian's source package");
         }
         KdatCache.ensure(bin.get());
+        for (String feature : FEATURES) {
+            String missing = checkFeature(bin.get(), feature);
+            if (missing != null) {
+                throw new SandboxException(Stage.CHECKPOINT, 0, "checkpoint: CRIU " + v + " lacks '" + feature
+                        + "' on this kernel: " + missing, "see `criu check --feature " + feature + "`");
+            }
+        }
         return new Criu(NativeLoader.library(), bin.get(), v);
+    }
+
+    /** What a flint snapshot relies on: the sandbox's user and cgroup namespaces go into the image. */
+    static final List<String> FEATURES = List.of("userns", "cgroupns");
+
+    /** null when {@code criu check --feature NAME} passes, else what it said. */
+    private static String checkFeature(Path criu, String feature) {
+        try {
+            Process p = new ProcessBuilder(criu.toString(), "check", "--feature", feature).redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "no answer within 30 s";
+            }
+            return p.exitValue() == 0 ? null : out;
+        } catch (IOException e) {
+            return e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     public Path binary() {
