@@ -142,16 +142,29 @@ class BenchFunctionIT {
         SandboxLauncher launcher = new SandboxLauncher(Cgroups.detect(), RUN_DIR);
         FunctionSpec fn = BenchTarget.resolve(HOME.resolve("examples/cpu-python").toString(), tmp.resolve("state"),
                 new ImageStore(BenchHostCondition.IMAGES));
-        // ~100 ms of CPU at one vCPU, ~1.4 s at 128 MB: 5 invokes per size keep the test short.
-        FunctionBenchOptions o = FunctionBenchOptions.of(0, 3).withMemories(List.of(128, 1769)).withWarmup(0, 1)
-                .withPayload("{\"rounds\": 2500000}".getBytes(StandardCharsets.UTF_8));
-        FunctionBenchResult r = FunctionBench.run("cpu-python", fn, o, launcher, RUN_DIR, BenchFixtures.MACHINE);
-        FunctionBenchResult.SweepRow at128 = r.sweep().get(0);
-        assertEquals(128, at128.memoryMb());
+        // ~100 ms of CPU at one vCPU, ~1.4 s at 128 MB: 4 invokes per size and round keep the test short.
+        // Three rounds, the order of the sizes alternating, and the median ratio: a 128 MB invoke gets
+        // 1.4 ms of CPU per 20 ms period, so a burst of host load (the 1-minute load average still at
+        // 7.5 from the tests before) weighs on whichever size runs during it (measured: one round at
+        // 23.2 where the others gave 13.5-13.8).
         double expected = 1769.0 / 128;
-        String msg = String.format(Locale.ROOT, "ratio %.2f, expected %.2f ± 20 %%%n%s", at128.ratio(), expected, r.table());
-        assertTrue(Math.abs(at128.ratio() - expected) <= 0.2 * expected, msg);
-        System.out.println(msg);
+        List<Double> ratios = new ArrayList<>();
+        StringBuilder tables = new StringBuilder();
+        for (int round = 0; round < 3; round++) {
+            List<Integer> sizes = round % 2 == 0 ? List.of(128, 1769) : List.of(1769, 128);
+            FunctionBenchOptions o = FunctionBenchOptions.of(0, 3).withMemories(sizes).withWarmup(0, 1)
+                    .withPayload("{\"rounds\": 2500000}".getBytes(StandardCharsets.UTF_8));
+            FunctionBenchResult r = FunctionBench.run("cpu-python", fn, o, launcher, RUN_DIR, BenchFixtures.MACHINE);
+            FunctionBenchResult.SweepRow at128 = r.sweep().stream().filter(row -> row.memoryMb() == 128).findFirst()
+                    .orElseThrow();
+            ratios.add(at128.ratio());
+            tables.append(r.table());
+        }
+        double median = ratios.stream().sorted().toList().get(1);
+        String msg = String.format(Locale.ROOT, "median ratio %.2f of %s, expected %.2f ± 20 %%%n%s", median, ratios,
+                expected, tables);
+        assertTrue(Math.abs(median - expected) <= 0.2 * expected, msg);
+        System.out.println(msg.lines().findFirst().orElse(msg));
     }
 
     /** The independent timing: own loops, own clock reads, own median; the same warm-up counts. */
