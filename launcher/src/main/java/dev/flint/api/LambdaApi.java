@@ -203,16 +203,7 @@ public final class LambdaApi {
             return createImageFunction(body);
         }
         // every field is read (and type-checked) before the ZIP is decoded and written
-        String name = ApiJson.text(body, "FunctionName");
-        String runtime = ApiJson.text(body, "Runtime");
-        String handler = ApiJson.text(body, "Handler");
-        Integer memory = ApiJson.integer(body, "MemorySize");
-        Integer timeout = ApiJson.integer(body, "Timeout");
-        Map<String, String> vars = ApiJson.stringMap(ApiJson.objectField(body, "Environment"), "Variables");
-        Integer ephemeral = ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size");
-        String description = ApiJson.text(body, "Description");
-        Boolean publish = ApiJson.bool(body, "Publish");
-        String snapStartApplyOn = snapStartApplyOn(body);
+        CreateFields f = CreateFields.of(body);
         JsonNode code = ApiJson.objectField(body, "Code");
         if (ApiJson.has(code, "ImageUri")) {
             throw ApiException.invalidParameter("Please don't provide ImageUri when the intended function PackageType"
@@ -221,15 +212,32 @@ public final class LambdaApi {
         Path zip = writeZip(code, "CreateFunction");
         FunctionConfig created;
         try {
-            created = registry.create(new FunctionDefinition(name, runtime, handler, zip, memory, timeout, vars,
-                    ephemeral, description));
+            created = registry.create(new FunctionDefinition(f.name, f.runtime, f.handler, zip, f.memory, f.timeout,
+                    f.vars, f.ephemeral, f.description));
         } finally {
             deleteQuietly(zip);
         }
-        if (snapStartApplyOn != null) {
-            registry.snapStart().setApplyOn(created.name(), snapStartApplyOn);
+        return created(created, f);
+    }
+
+    /** CreateFunction's fields common to both package types, read and type-checked up front. */
+    private record CreateFields(String name, String runtime, String handler, Integer memory, Integer timeout,
+            Map<String, String> vars, Integer ephemeral, String description, Boolean publish, String snapStartApplyOn) {
+        static CreateFields of(JsonNode body) {
+            return new CreateFields(ApiJson.text(body, "FunctionName"), ApiJson.text(body, "Runtime"),
+                    ApiJson.text(body, "Handler"), ApiJson.integer(body, "MemorySize"), ApiJson.integer(body, "Timeout"),
+                    ApiJson.stringMap(ApiJson.objectField(body, "Environment"), "Variables"),
+                    ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size"),
+                    ApiJson.text(body, "Description"), ApiJson.bool(body, "Publish"), LambdaApi.snapStartApplyOn(body));
         }
-        if (Boolean.TRUE.equals(publish)) {
+    }
+
+    /** After CreateFunction made the function: its SnapStart setting, Publish, the 201. */
+    private ApiResponse created(FunctionConfig created, CreateFields f) {
+        if (f.snapStartApplyOn != null) {
+            registry.snapStart().setApplyOn(created.name(), f.snapStartApplyOn);
+        }
+        if (Boolean.TRUE.equals(f.publish)) {
             created = published(registry.publishVersion(created.name(), null, null, null));
         }
         return ApiResponse.json(201, configuration(created));
@@ -237,19 +245,10 @@ public final class LambdaApi {
 
     /** CreateFunction with PackageType Image: Code.ImageUri from this host's image store, ImageConfig overrides. */
     private ApiResponse createImageFunction(JsonNode body) {
-        String name = ApiJson.text(body, "FunctionName");
-        String runtime = ApiJson.text(body, "Runtime");
-        String handler = ApiJson.text(body, "Handler");
-        Integer memory = ApiJson.integer(body, "MemorySize");
-        Integer timeout = ApiJson.integer(body, "Timeout");
-        Map<String, String> vars = ApiJson.stringMap(ApiJson.objectField(body, "Environment"), "Variables");
-        Integer ephemeral = ApiJson.integer(ApiJson.objectField(body, "EphemeralStorage"), "Size");
-        String description = ApiJson.text(body, "Description");
-        Boolean publish = ApiJson.bool(body, "Publish");
-        String snapStartApplyOn = snapStartApplyOn(body);
+        CreateFields f = CreateFields.of(body);
         JsonNode code = ApiJson.objectField(body, "Code");
         ImageCode.ImageOverrides overrides = imageConfig(body);
-        if (runtime != null || handler != null || ApiJson.has(body, "Layers")) {
+        if (f.runtime != null || f.handler != null || ApiJson.has(body, "Layers")) {
             throw ApiException.invalidParameter("Please don't provide Handler or Runtime or Layer when the intended"
                     + " function PackageType is Image.");
         }
@@ -262,15 +261,8 @@ public final class LambdaApi {
             throw ApiException.invalidParameter("Please provide ImageUri when the intended function PackageType is"
                     + " Image.");
         }
-        FunctionConfig created = registry.create(new FunctionDefinition(name, null, null, null, memory, timeout, vars,
-                ephemeral, description, ImageFunctions.resolve(requireImages(), uri, overrides)));
-        if (snapStartApplyOn != null) {
-            registry.snapStart().setApplyOn(created.name(), snapStartApplyOn);
-        }
-        if (Boolean.TRUE.equals(publish)) {
-            created = published(registry.publishVersion(created.name(), null, null, null));
-        }
-        return ApiResponse.json(201, configuration(created));
+        return created(registry.create(new FunctionDefinition(f.name, null, null, null, f.memory, f.timeout, f.vars,
+                f.ephemeral, f.description, ImageFunctions.resolve(requireImages(), uri, overrides))), f);
     }
 
     private ImageStore requireImages() {

@@ -2,6 +2,7 @@ package dev.flint.function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flint.sandbox.CheckpointManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ public final class SnapStartStore {
     public static final String PUBLISHED_VERSIONS = "PublishedVersions";
     public static final String NONE = "None";
     /** The file whose presence marks a complete checkpoint (written last by the checkpointer). */
-    public static final String MANIFEST = "flint-checkpoint.json";
+    public static final String MANIFEST = CheckpointManifest.FILE;
     private static final String SETTINGS = "snapstart.json";
     private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,9}");
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -144,16 +144,8 @@ final class RestoreRoot {
     /** True when /proc/self/mountinfo has a mount at or below dir. */
     static boolean mountedUnder(Path dir) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] f = line.split(" ");
-                if (f.length > 4) {
-                    Path mp = Path.of(dev.flint.cgroup.MountInfo.unescape(f[4]));
-                    if (mp.startsWith(dir)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return SandboxMount.parse(Files.readAllLines(Path.of("/proc/self/mountinfo"))).stream()
+                    .anyMatch(m -> Path.of(m.mountpoint()).startsWith(dir));
         } catch (IOException e) {
             return true;
         }
