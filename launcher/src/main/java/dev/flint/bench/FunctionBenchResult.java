@@ -276,14 +276,19 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
                     + " memory%n%n"));
             b.append("| memory MB | CPU share (1 thread) | duration p50 ms | p50 95% CI | cold round trip p50 ms |"
                     + " restore round trip p50 ms | duration ratio vs " + sweep.get(0).referenceMb()
-                    + " MB | expected if CPU ∝ memory |\n");
-            b.append("|---:|---:|---:|---|---:|---:|---:|---:|\n");
+                    + " MB | expected if CPU ∝ memory | CPU time per invoke ms | measured CPU share |\n");
+            b.append("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
             for (SweepRow s : sweep) {
-                b.append(String.format(Locale.ROOT, "| %d | %.3f | %s | %s | %s | %s | %s | %.2f |%n", s.memoryMb(),
-                        s.share(), s.warm() == null ? "–" : ms(s.warm().p50()), s.warm() == null ? "–" : ci(s.warm()),
-                        s.cold() == null ? "–" : ms(s.cold().p50()), s.restore() == null ? "–" : ms(s.restore().p50()),
-                        Double.isNaN(s.ratio()) ? "–" : String.format(Locale.ROOT, "%.2f", s.ratio()), s.expectedRatio()));
+                b.append(String.format(Locale.ROOT, "| %d | %.3f | %s | %s | %s | %s | %s | %.2f | %s | %s |%n",
+                        s.memoryMb(), s.share(), s.warm() == null ? "–" : ms(s.warm().p50()),
+                        s.warm() == null ? "–" : ci(s.warm()), s.cold() == null ? "–" : ms(s.cold().p50()),
+                        s.restore() == null ? "–" : ms(s.restore().p50()), fixed(s.ratio(), "%.2f"), s.expectedRatio(),
+                        s.cpuPerInvoke() < 0 ? "–" : ms(s.cpuPerInvoke()), fixed(s.measuredShare(), "%.3f")));
             }
+            b.append(String.format(Locale.ROOT, "%nmeasured CPU share = the pool's CPU time per invoke / the mean"
+                    + " duration. When the CPU time per invoke differs between sizes (a throttled handler finds its"
+                    + " caches cold, more so on a busy host), the duration ratio differs from the expected one by"
+                    + " as much.%n"));
         }
         return b.toString();
     }
@@ -296,9 +301,18 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
      * @param restore       restore client round trip, null if not measured
      * @param ratio         warm duration p50 / the reference size's; NaN without both
      * @param expectedRatio reference share / this share, for a single-threaded handler
+     * @param cpuPerInvoke  warm: the pool's cgroup CPU time per invoke (ns); −1 when not measured
+     * @param cpuCostRatio  cpuPerInvoke / the reference size's: 1 when the work cost the same CPU at
+     *                      both sizes; NaN without both
      */
     public record SweepRow(int memoryMb, double share, Summary warm, Summary cold, Summary restore, int referenceMb,
-            double ratio, double expectedRatio) {}
+            double ratio, double expectedRatio, long cpuPerInvoke, double cpuCostRatio) {
+
+        /** The CPU share the handler got: CPU time per invoke / mean warm duration; NaN without both. */
+        public double measuredShare() {
+            return warm == null || cpuPerInvoke < 0 || warm.mean() <= 0 ? Double.NaN : cpuPerInvoke / warm.mean();
+        }
+    }
 
     /** The sweep against {@link #REFERENCE_MB} when measured, else against the largest size. */
     public List<SweepRow> sweep() {
@@ -309,6 +323,7 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
             return rows;
         }
         Summary refWarm = ref.warm() == null ? null : ref.warm().summary(Metric.INVOKE);
+        long refCpu = ref.warm() == null ? -1 : ref.warm().cpuPerInvokePool();
         List<MemoryRun> sorted = new ArrayList<>(runs);
         sorted.sort((a, c) -> Integer.compare(a.memoryMb(), c.memoryMb()));
         for (MemoryRun r : sorted) {
@@ -316,8 +331,10 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
             Summary c = r.cold() == null ? null : r.cold().summary(Metric.ROUND_TRIP);
             Summary rs = r.restore() == null ? null : r.restore().summary(Metric.ROUND_TRIP);
             double ratio = w == null || refWarm == null ? Double.NaN : (double) w.p50() / refWarm.p50();
+            long cpu = r.warm() == null ? -1 : r.warm().cpuPerInvokePool();
+            double cost = cpu < 0 || refCpu <= 0 ? Double.NaN : (double) cpu / refCpu;
             rows.add(new SweepRow(r.memoryMb(), r.singleThreadShare(), w, c, rs, ref.memoryMb(), ratio,
-                    ref.singleThreadShare() / r.singleThreadShare()));
+                    ref.singleThreadShare() / r.singleThreadShare(), cpu, cost));
         }
         return rows;
     }
@@ -389,6 +406,9 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
             m.put("reference_mb", s.referenceMb());
             m.put("duration_ratio", Double.isNaN(s.ratio()) ? null : s.ratio());
             m.put("expected_ratio", s.expectedRatio());
+            m.put("cpu_per_invoke_ns", s.cpuPerInvoke() < 0 ? null : s.cpuPerInvoke());
+            m.put("measured_cpu_share", Double.isNaN(s.measuredShare()) ? null : s.measuredShare());
+            m.put("cpu_cost_ratio", Double.isNaN(s.cpuCostRatio()) ? null : s.cpuCostRatio());
             sw.add(m);
         }
         out.put("memory_sweep", sw);
@@ -457,6 +477,11 @@ public record FunctionBenchResult(Instant started, MachineInfo machine, String t
 
     static String ms(double nanos) {
         return String.format(Locale.ROOT, nanos >= 100e6 ? "%.1f" : "%.3f", nanos / 1e6);
+    }
+
+    /** A ratio or share with its format, "–" when not measured (NaN). */
+    static String fixed(double v, String format) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, format, v);
     }
 
     static String mb(long bytes) {

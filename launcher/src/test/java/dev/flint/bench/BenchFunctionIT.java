@@ -136,35 +136,71 @@ class BenchFunctionIT {
         assertWithin(median(ownWarm), median(benchWarm), "warm");
     }
 
-    /** Acceptance 3: duration ratio 128 MB / 1769 MB of a CPU-bound handler within 20 % of 1769/128. */
+    /**
+     * Acceptance 3: duration ratio 128 MB / 1769 MB of a CPU-bound handler within 20 % of 1769/128.
+     *
+     * <p>The duration at 128 MB is the handler's CPU time / 0.072, so the ratio holds only when the
+     * work costs the same CPU at both sizes. On a busy host it does not: a handler that runs 1.4 ms
+     * of every 20 ms finds its caches cold (measured in CI at load 11: 159 ms of CPU per invoke at
+     * 128 MB against 90 ms at 1769 MB, ratio 24.1, while the share it got was 0.073); and the 1769 MB
+     * handler, which wants a whole CPU, waits behind other work (measured with four CPU hogs: ratio
+     * 10.9 at the same CPU per invoke). So the test checks two things: in every round, the CPU share
+     * the 128 MB handler got (CPU time / duration) is the share its memory buys; and the duration
+     * ratio, as the median over up to three rounds the host left alone: the CPU per invoke agreed
+     * within 10 % at both sizes and the 1769 MB handler got at least 0.9 CPU (more rounds are run to
+     * find them).
+     */
     @Test
     void cpuBoundDurationScalesWithMemory() {
         SandboxLauncher launcher = new SandboxLauncher(Cgroups.detect(), RUN_DIR);
         FunctionSpec fn = BenchTarget.resolve(HOME.resolve("examples/cpu-python").toString(), tmp.resolve("state"),
                 new ImageStore(BenchHostCondition.IMAGES));
-        // ~100 ms of CPU at one vCPU, ~1.4 s at 128 MB: 4 invokes per size and round keep the test short.
-        // Three rounds, the order of the sizes alternating, and the median ratio: a 128 MB invoke gets
-        // 1.4 ms of CPU per 20 ms period, so a burst of host load (the 1-minute load average still at
-        // 7.5 from the tests before) weighs on whichever size runs during it (measured: one round at
-        // 23.2 where the others gave 13.5-13.8).
         double expected = 1769.0 / 128;
-        List<Double> ratios = new ArrayList<>();
+        int maxRounds = 8;
+        List<Double> comparableRatios = new ArrayList<>();
+        List<Double> shares = new ArrayList<>();
+        double quotaShare = Double.NaN;
+        StringBuilder log = new StringBuilder();
         StringBuilder tables = new StringBuilder();
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < maxRounds && comparableRatios.size() < 3; round++) {
+            // ~100 ms of CPU at one vCPU, ~1.4 s at 128 MB: 3 invokes per size and round keep it short;
+            // the order of the sizes alternates so that a drift in the host's load weighs on both.
             List<Integer> sizes = round % 2 == 0 ? List.of(128, 1769) : List.of(1769, 128);
             FunctionBenchOptions o = FunctionBenchOptions.of(0, 3).withMemories(sizes).withWarmup(0, 1)
                     .withPayload("{\"rounds\": 2500000}".getBytes(StandardCharsets.UTF_8));
             FunctionBenchResult r = FunctionBench.run("cpu-python", fn, o, launcher, RUN_DIR, BenchFixtures.MACHINE);
-            FunctionBenchResult.SweepRow at128 = r.sweep().stream().filter(row -> row.memoryMb() == 128).findFirst()
-                    .orElseThrow();
-            ratios.add(at128.ratio());
+            FunctionBenchResult.SweepRow at128 = sweepRow(r, 128);
+            FunctionBenchResult.SweepRow at1769 = sweepRow(r, 1769);
+            quotaShare = at128.share();
+            shares.add(at128.measuredShare());
+            boolean leftAlone = Math.abs(at128.cpuCostRatio() - 1) <= 0.10 && at1769.measuredShare() >= 0.9;
+            if (leftAlone) {
+                comparableRatios.add(at128.ratio());
+            }
+            log.append(String.format(Locale.ROOT, "round %d: duration ratio %.2f; CPU per invoke %.1f ms at 128 MB,"
+                    + " %.1f ms at 1769 MB (%.2f); measured share %.4f at 128 MB, %.3f at 1769 MB: %s%n", round + 1,
+                    at128.ratio(), at128.cpuPerInvoke() / 1e6, at1769.cpuPerInvoke() / 1e6, at128.cpuCostRatio(),
+                    at128.measuredShare(), at1769.measuredShare(), leftAlone ? "comparable" : "host interfered"));
             tables.append(r.table());
         }
-        double median = ratios.stream().sorted().toList().get(1);
-        String msg = String.format(Locale.ROOT, "median ratio %.2f of %s, expected %.2f ± 20 %%%n%s", median, ratios,
-                expected, tables);
-        assertTrue(Math.abs(median - expected) <= 0.2 * expected, msg);
+        System.out.print(log);
+        for (double share : shares) {
+            assertTrue(Math.abs(share - quotaShare) <= 0.2 * quotaShare, String.format(Locale.ROOT,
+                    "the 128 MB handler got a CPU share of %.4f, its quota buys %.4f%n%s%s", share, quotaShare, log,
+                    tables));
+        }
+        assertFalse(comparableRatios.isEmpty(), "in none of " + maxRounds + " rounds did the host leave the handler"
+                + " alone (CPU per invoke within 10 % at both sizes, 0.9 CPU at 1769 MB)\n" + log + tables);
+        List<Double> sorted = comparableRatios.stream().sorted().toList();
+        double median = sorted.get(sorted.size() / 2);
+        String msg = String.format(Locale.ROOT, "median duration ratio %.2f of %s, expected %.2f ± 20 %%%n%s",
+                median, comparableRatios, expected, log);
+        assertTrue(Math.abs(median - expected) <= 0.2 * expected, msg + tables);
         System.out.println(msg.lines().findFirst().orElse(msg));
+    }
+
+    private static FunctionBenchResult.SweepRow sweepRow(FunctionBenchResult r, int memoryMb) {
+        return r.sweep().stream().filter(row -> row.memoryMb() == memoryMb).findFirst().orElseThrow();
     }
 
     /** The independent timing: own loops, own clock reads, own median; the same warm-up counts. */

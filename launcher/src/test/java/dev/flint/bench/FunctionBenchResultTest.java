@@ -98,8 +98,14 @@ class FunctionBenchResultTest {
         assertEquals(20000.0 / 1447, rows.get(0).expectedRatio(), 1e-9);
         assertEquals(1769.0 / 128, rows.get(0).ratio(), 0.05);
         assertEquals(1.0, rows.get(1).ratio(), 1e-9);
+        // the same CPU per invoke at both sizes: the duration stretches by the share alone
+        assertEquals(1.0, rows.get(0).cpuCostRatio(), 1e-9);
+        assertEquals(128.0 / 1769, rows.get(0).measuredShare(), 0.002);
+        assertEquals(1.0, rows.get(1).measuredShare(), 0.002);
         assertNull(rows.get(0).cold());
         assertTrue(r.table().contains("memory sweep: warm invoke duration"));
+        assertTrue(r.table().lines().anyMatch(l -> l.startsWith("| 128 |") && l.endsWith("| 90.000 | 0.072 |")),
+                "CPU time per invoke and measured CPU share in the 128 MB row\n" + r.table());
     }
 
     @Test
