@@ -77,6 +77,8 @@ typedef struct flint_exit {
  * tables), join the cgroups named in the spec, enter a new cgroup namespace and exec
  * flint-init with the sandbox spec on fd 3 and the status pipe on fd 4.
  * spec_json: {"init": path, "namespaces": ["pid","mount","uts","ipc","net","cgroup"],
+ *             "netns_fd": N (optional: clone into this network namespace instead of a new one;
+ *                            "net" must then be left out of "namespaces"),
  *             "cgroup_procs": [paths], "stdio": "inherit"|"pipe", "stdin": "inherit"|"null"|"pipe",
  *             "sandbox": {...flint-init's spec...}}
  * Returns 0 and fills out, or -1 and fills err (stage + errno + message).
@@ -128,6 +130,12 @@ FLINT_API int flint_umount(const char *target, int32_t flags, flint_error *err);
 
 /* pipe2(O_CLOEXEC): fds[0] read end, fds[1] write end. 0 or -1. */
 FLINT_API int flint_pipe(int32_t fds[2], flint_error *err);
+
+/*
+ * A new network namespace with `lo` up, made on a thread of its own (the caller's stays where it
+ * is), for flint_spawn's "netns_fd". Returns an fd of it (close-on-exec) or -1 with err filled.
+ */
+FLINT_API int32_t flint_netns_create(flint_error *err);
 
 /* Number of stages (FLINT_STAGE_COUNT) and the name of one ("clone", "mount-rootfs", ...). */
 FLINT_API int32_t flint_stage_count(void);

@@ -102,7 +102,10 @@ static pid_t start_command(const struct sandbox_spec *s, const sigset_t *oldmask
     }
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0) { flint_error_set(err, FLINT_STAGE_EXEC, errno, "pipe"); return -1; }
-    pid_t pid = fork();
+    /* vfork: no copy of PID 1's page tables, and PID 1 resumes only once the command has exec'd
+     * or failed, so the pipe holds the answer by then. The child only makes syscalls, reads the
+     * spec and the filter, and ends in exec or _exit. */
+    pid_t pid = vfork();
     if (pid < 0) { flint_error_set(err, FLINT_STAGE_EXEC, errno, "fork the command"); return -1; }
     if (pid == 0) {
         close(p[0]);
@@ -242,7 +245,7 @@ int main(int argc, char **argv) {
             goto fail;
         }
         phase_end(&clock, FLINT_STAGE_HOSTNAME);
-        if (!spec.host_network && net_loopback_up(&err) < 0) goto fail;
+        if (!spec.host_network && !spec.net_prepared && net_loopback_up(&err) < 0) goto fail;
         phase_end(&clock, FLINT_STAGE_NETWORK);
         if (spec.snapshot) {
             /* CRIU dumps a session only when its leader is inside the pid namespace. */

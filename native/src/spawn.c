@@ -6,6 +6,8 @@
  *   parse the JSON spec; open flint-init (O_PATH),
  *   memfd with flint-init's spec, status + fail
  *   pipes, stdio pipes, cgroup.procs fds, a stack
+ *   with "netns_fd": setns into that prepared netns
+ *     (the clone inherits it; no CLONE_NEWNET)
  *   block every signal (raw, so glibc's 32/33 too)
  *   clone(CLONE_VM|CLONE_VFORK|CLONE_PIDFD|NEW*) ─►  every handler back to SIG_DFL
  *     (suspended until the child execs or exits)
@@ -19,7 +21,8 @@
  *                                                   empty signal mask; execveat(flint-init)
  *                                                   on failure: {stage, errno, detail} → fail pipe,
  *                                                   _exit(127)
- *   restore the mask; read the fail pipe:
+ *   restore the mask; setns back to the host netns
+ *   read the fail pipe:
  *   EOF = flint-init runs; a record = reap + error
  *
  * flint-init then builds the root filesystem and reports progress on fd 4 (see init.c).
@@ -86,6 +89,7 @@ struct spawn_plan {
     long long map_size;    /* 0 = no user namespace */
     char **cgroup_paths;
     int ns_flags;
+    int netns_fd; /* -1, or a prepared network namespace to clone into (flint_netns_create) */
     int new_cgroupns;
     int pipe_stdio;
     int stdin_mode; /* 0 inherit, 1 null, 2 pipe */
@@ -227,6 +231,16 @@ static int parse_plan(const char *js, fj_tok *t, struct spawn_plan *p, flint_err
         return -1;
     }
     if (parse_namespaces(js, t, fj_get(js, t, 0, "namespaces"), p, err) < 0) return -1;
+    p->netns_fd = -1;
+    i = fj_get(js, t, 0, "netns_fd");
+    if (i >= 0) {
+        long long fd;
+        if (fj_int(js, &t[i], &fd) < 0 || fd < 0 || fd > 1 << 20 || (p->ns_flags & CLONE_NEWNET)) {
+            flint_error_set(err, FLINT_STAGE_SPEC, 0, "'netns_fd' must be an fd, with \"net\" left out of 'namespaces'");
+            return -1;
+        }
+        p->netns_fd = (int)fd;
+    }
     i = fj_get(js, t, 0, "userns");
     if (i >= 0) {
         int h = fj_get(js, t, i, "host_id"), sz = fj_get(js, t, i, "size");
@@ -429,6 +443,18 @@ int flint_spawn(const char *spec_json, flint_spawn_result *out, flint_error *err
     sigset_t all, old;
     sigfillset(&all);
     int64_t t0 = now_ns();
+    /* A prepared netns: this thread steps into it for the clone only (a netns may be set per
+     * thread), so the child starts there with `lo` already up. */
+    int host_net = -1;
+    if (plan.netns_fd >= 0) {
+        host_net = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (host_net < 0) { flint_error_set(err, FLINT_STAGE_CLONE, errno, "open '/proc/thread-self/ns/net'"); goto out; }
+        if (setns(plan.netns_fd, CLONE_NEWNET) < 0) {
+            flint_error_set(err, FLINT_STAGE_CLONE, errno, "join the prepared network namespace (fd %d)", plan.netns_fd);
+            close(host_net);
+            goto out;
+        }
+    }
     /* Raw, so glibc's reserved signals 32/33 are blocked too: no JVM handler may run on the
      * child's stack before it has reset the dispositions. */
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
@@ -443,6 +469,23 @@ int flint_spawn(const char *spec_json, flint_spawn_result *out, flint_error *err
     int pid = clone(child_main, (char *)stack + CHILD_STACK, flags, &a, &pidfd);
     int clone_errno = errno;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
+    if (host_net >= 0) {
+        int back = setns(host_net, CLONE_NEWNET);
+        int back_errno = errno;
+        close(host_net);
+        if (back < 0) {
+            /* Cannot happen for root going home; if it did, this JVM thread would stay in the
+             * sandbox's netns, so the sandbox is given up and the caller hears why. */
+            if (pid > 0) {
+                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                siginfo_t si;
+                syscall(SYS_waitid, P_PIDFD, pidfd, &si, WEXITED, NULL);
+                close(pidfd);
+            }
+            flint_error_set(err, FLINT_STAGE_CLONE, back_errno, "return the calling thread to the host's network namespace");
+            goto out;
+        }
+    }
     if (pid < 0) {
         flint_error_set(err, FLINT_STAGE_CLONE, clone_errno, "clone into new namespaces");
         goto out;

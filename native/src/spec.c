@@ -139,11 +139,12 @@ static int parse_isolation(const char *js, fj_tok *t, struct sandbox_spec *s, fl
     i = fj_get(js, t, 0, "network");
     if (i >= 0) {
         char *m = fj_strdup(js, &t[i]);
-        int ok = m && (!strcmp(m, "private") || !strcmp(m, "host"));
+        int ok = m && (!strcmp(m, "private") || !strcmp(m, "prepared") || !strcmp(m, "host"));
         s->host_network = ok && !strcmp(m, "host");
+        s->net_prepared = ok && !strcmp(m, "prepared");
         free(m);
         if (!ok) {
-            flint_error_set(err, FLINT_STAGE_SPEC, 0, "'network' must be \"private\" or \"host\"");
+            flint_error_set(err, FLINT_STAGE_SPEC, 0, "'network' must be \"private\", \"prepared\" or \"host\"");
             return -1;
         }
     }

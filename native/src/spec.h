@@ -40,6 +40,7 @@ struct sandbox_spec {
     int nseccomp_deny;
     unsigned long long caps; /* bounding set of the command */
     int host_network;       /* 1: no netns of its own, so no 'lo' to bring up */
+    int net_prepared;       /* 1: cloned into a netns made ahead, whose 'lo' is already up */
     int snapshot;           /* 1: SIGUSR1 parks the proxy for a checkpoint, SIGUSR2 resumes it */
 };
 

@@ -178,6 +178,29 @@ int main(int argc, char **argv) {
     flint_error ue;
     CHECK(flint_spawn("{\"init\":\"/bin/true\",\"userns\":{\"host_id\":0,\"size\":1},\"sandbox\":{}}", &ur, &ue) == -1 &&
           ue.stage == FLINT_STAGE_SPEC);
+    /* A network namespace made ahead (flint_netns_create): the sandbox is cloned into it, with
+     * lo already up, and the calling thread is back in its own netns afterwards. */
+    char host_net[64] = "", pool_net[64] = "", fdpath[64], top_net[300];
+    int32_t nfd = flint_netns_create(&ue);
+    CHECK(nfd >= 0);
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", nfd);
+    CHECK(readlink("/proc/thread-self/ns/net", host_net, sizeof host_net - 1) > 0);
+    CHECK(readlink(fdpath, pool_net, sizeof pool_net - 1) > 0 && strcmp(host_net, pool_net) != 0);
+    snprintf(top_net, sizeof top_net, "\"userns\":{\"host_id\":100000,\"size\":65536},"
+             "\"namespaces\":[\"pid\",\"mount\",\"uts\",\"ipc\",\"cgroup\"],\"netns_fd\":%d,", nfd);
+    top_extra = top_net;
+    CHECK(run_with(layers, "[\"/bin/sh\",\"-c\",\"readlink /proc/self/ns/net; python3 -c 'import socket; s=socket.socket(); "
+                   "s.bind((\\\"127.0.0.1\\\", 0)); s.listen(); socket.create_connection(s.getsockname()); print(\\\"lo-up\\\")'\"]",
+                   ",\"network\":\"prepared\"", &status, &ex, &out) == 0);
+    char want[80];
+    snprintf(want, sizeof want, "%s\nlo-up\n", pool_net);
+    if (strcmp(out, want)) fprintf(stderr, "prepared netns: got '%s' want '%s' status %s\n", out, want, status);
+    CHECK(!strcmp(out, want) && ex.code == 0);
+    char after[64] = "";
+    CHECK(readlink("/proc/thread-self/ns/net", after, sizeof after - 1) > 0 && !strcmp(after, host_net));
+    flint_close(nfd);
+    CHECK(flint_spawn("{\"init\":\"/bin/true\",\"namespaces\":[\"net\"],\"netns_fd\":3,\"sandbox\":{}}", &ur, &ue) == -1 &&
+          ue.stage == FLINT_STAGE_SPEC && strstr(ue.message, "'netns_fd'"));
     top_extra = "";
 
     /* A missing command is reported by stage and errno, and the sandbox exits 127. */

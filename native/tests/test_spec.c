@@ -24,6 +24,16 @@ int main(void) {
     CHECK(s.nbinds == 1 && s.binds[0].readonly == 1 && s.proxy_port == 9001 && s.uid == 993 && !s.readonly_root);
     spec_free(&s);
 
+    /* network: its own netns (lo to bring up), one made ahead (lo is up), or the host's */
+    CHECK(parse("{\"layers\":[\"/l\"],\"argv\":[\"x\"]}", &s, &e) == 0 && !s.host_network && !s.net_prepared);
+    spec_free(&s);
+    CHECK(parse("{\"layers\":[\"/l\"],\"argv\":[\"x\"],\"network\":\"prepared\"}", &s, &e) == 0);
+    CHECK(s.net_prepared && !s.host_network);
+    spec_free(&s);
+    CHECK(parse("{\"layers\":[\"/l\"],\"argv\":[\"x\"],\"network\":\"host\"}", &s, &e) == 0);
+    CHECK(s.host_network && !s.net_prepared);
+    spec_free(&s);
+
     struct { const char *js, *msg; } bad[] = {
         {"[]", "spec: sandbox spec is not a JSON object"},
         {"{\"argv\":[\"x\"]}", "spec: 'layers' must be a non-empty array of strings"},
@@ -38,6 +48,8 @@ int main(void) {
          "spec: bind '/a' -> '/x/../etc' needs absolute paths, no '..', not '/'"},
         {"{\"layers\":[\"/l\"],\"argv\":[\"x\"],\"proxy\":{\"port\":70000,\"socket\":\"/s\"}}",
          "spec: 'port' must be an integer in 1..65535"},
+        {"{\"layers\":[\"/l\"],\"argv\":[\"x\"],\"network\":\"bridge\"}",
+         "spec: 'network' must be \"private\", \"prepared\" or \"host\""},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         memset(&s, 0, sizeof s);

@@ -60,6 +60,9 @@ public interface FlintLibrary extends Library {
     /** pipe2(O_CLOEXEC): fds[0] read end, fds[1] write end. 0 or -1. */
     int flint_pipe(int[] fds, FlintError err);
 
+    /** A new network namespace with lo up, made on a native thread of its own. Returns its fd or -1. */
+    int flint_netns_create(FlintError err);
+
     /** Number of stages (FLINT_STAGE_COUNT). */
     int flint_stage_count();
 

@@ -3,6 +3,7 @@ package dev.flint.sandbox;
 import static dev.flint.sandbox.SandboxTestHost.run;
 import static dev.flint.sandbox.SandboxTestHost.sh;
 import static dev.flint.sandbox.SandboxTestHost.spec;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,6 +13,7 @@ import dev.flint.sandbox.SandboxTestHost.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +68,29 @@ class SandboxIsolationIT {
         for (String line : cg.lines()) {
             assertTrue(line.endsWith(":/"), () -> "cgroup path visible past the namespace root: " + line + "\n" + cg);
         }
+    }
+
+    /**
+     * A sandbox is cloned into a network namespace made ahead by {@link NetnsPool} (the oldest
+     * ready one), with lo already up; each gets its own, and a snapshot sandbox makes its own.
+     */
+    @Test
+    void aSandboxGetsAReadyNetworkNamespaceOfItsOwnWithLoopbackUp() throws IOException {
+        NetnsPool pool = NetnsPool.shared(dev.flint.nativeffi.NativeLoader.library());
+        await("the pool's namespaces").atMost(Duration.ofSeconds(10)).until(() -> pool.readyNamespaces().size() >= 2);
+        List<String> ready = pool.readyNamespaces();
+        String host = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+        // A TCP connection to a listener on 127.0.0.1: "Network is unreachable" while lo is down.
+        String loUp = "use IO::Socket::INET; $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1:0') or die $!;"
+                + " IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . $s->sockport) or die $!; print \"lo-up\\n\"";
+        Outcome first = ok(spec("sh", "-c", "readlink /proc/self/ns/net && perl -e \"$0\"", loUp));
+        Outcome second = ok(spec("readlink", "/proc/self/ns/net"));
+        assertEquals(List.of(ready.get(0), "lo-up"), first.lines(), first::toString);
+        assertEquals(List.of(ready.get(1)), second.lines(), second::toString);
+        assertNotEquals(host, ready.get(0));
+        assertNotEquals(ready.get(0), ready.get(1));
+        assertEquals(host, Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString(),
+                "the launching thread is back in the host's network namespace");
     }
 
     @Test
