@@ -59,33 +59,46 @@ class SandboxLimitsIT {
         assertTrue(o.result().peakMemoryBytes() >= 100L << 20, o::toString);
     }
 
+    /**
+     * Acceptance 3: CPU per wall second at 128 MB and 1769 MB, from the cgroups' accounting, in a
+     * ratio within 15 % of 1769/128. The two run side by side; on a busy shared host the 1769 MB
+     * loop, which wants a whole CPU, waits behind other work (measured under three CPU hogs: 0.92
+     * CPU), so an attempt in which it got less than 0.9 CPU is run again, up to four times.
+     */
     @Test
     void cpuTimeIsProportionalToMemory() {
         SandboxSpec small = sh(CPU_LOOP).memoryMb(128).timeout(Duration.ofSeconds(3)).build();
         SandboxSpec vcpu = sh(CPU_LOOP).memoryMb(CgroupLimits.MB_PER_VCPU).timeout(Duration.ofSeconds(3)).build();
-        CompletableFuture<Outcome> a = CompletableFuture.supplyAsync(() -> run(small));
-        CompletableFuture<Outcome> b = CompletableFuture.supplyAsync(() -> run(vcpu));
-        Outcome o128 = a.join();
-        Outcome o1769 = b.join();
-        String both = "128 MB: " + o128 + "\n1769 MB: " + o1769;
-        for (Outcome o : List.of(o128, o1769)) {
-            assertTrue(o.result().timedOut(), both);
-            assertEquals(137, o.result().exitCode(), both);
-        }
-        double rate128 = (double) o128.result().cpuNanos() / o128.result().wallNanos();
-        double rate1769 = (double) o1769.result().cpuNanos() / o1769.result().wallNanos();
         double expected = (double) CgroupLimits.MB_PER_VCPU / 128;
+        double quota128 = (double) CgroupLimits.forMemory(128, 64).cpuQuotaUs() / CgroupLimits.CPU_PERIOD_US;
+        StringBuilder attempts = new StringBuilder();
+        double rate128 = 0;
+        double rate1769 = 0;
+        String both = "";
+        for (int attempt = 1; attempt <= 4 && rate1769 < 0.9; attempt++) {
+            CompletableFuture<Outcome> a = CompletableFuture.supplyAsync(() -> run(small));
+            CompletableFuture<Outcome> b = CompletableFuture.supplyAsync(() -> run(vcpu));
+            Outcome o128 = a.join();
+            Outcome o1769 = b.join();
+            both = "128 MB: " + o128 + "\n1769 MB: " + o1769;
+            for (Outcome o : List.of(o128, o1769)) {
+                assertTrue(o.result().timedOut(), both);
+                assertEquals(137, o.result().exitCode(), both);
+            }
+            rate128 = (double) o128.result().cpuNanos() / o128.result().wallNanos();
+            rate1769 = (double) o1769.result().cpuNanos() / o1769.result().wallNanos();
+            attempts.append(String.format("attempt %d: %.4f CPU/s at 128 MB, %.4f at 1769 MB, ratio %.2f%n", attempt,
+                    rate128, rate1769, rate1769 / rate128));
+            // The quotas are hard caps whatever else the host runs: 1447 us and 20000 us per 20 ms period.
+            assertTrue(rate128 <= quota128 * 1.10, attempts + "quota share at 128 MB: " + quota128 + "\n" + both);
+            assertTrue(rate1769 <= 1.05, attempts + both);
+        }
         double ratio = rate1769 / rate128;
-        String msg = String.format("CPU per wall second: %.4f at 128 MB, %.4f at 1769 MB; ratio %.2f, expected %.2f ±15%%%n%s",
-                rate128, rate1769, ratio, expected, both);
         System.out.printf("cpu: %.4f CPU/s at 128 MB, %.4f at 1769 MB, ratio %.2f (expected %.2f)%n",
                 rate128, rate1769, ratio, expected);
-        assertTrue(Math.abs(ratio / expected - 1) <= 0.15, msg);
-        // The quotas are hard caps whatever else the host runs: 1447 us and 20000 us per 20 ms period.
-        // (No lower bound: on a busy shared host both get less, which the ratio above tolerates.)
-        double quota128 = (double) CgroupLimits.forMemory(128, 64).cpuQuotaUs() / CgroupLimits.CPU_PERIOD_US;
-        assertTrue(rate128 <= quota128 * 1.10, msg + "\nquota share at 128 MB: " + quota128);
-        assertTrue(rate1769 <= 1.05, msg);
+        assertTrue(rate1769 >= 0.9, "the host never left the 1769 MB loop 0.9 CPU in four attempts\n" + attempts + both);
+        assertTrue(Math.abs(ratio / expected - 1) <= 0.15,
+                String.format("ratio %.2f, expected %.2f ±15%%%n", ratio, expected) + attempts + both);
     }
 
     @Test
