@@ -279,6 +279,42 @@ class RuntimeApiServerTest {
         assertFalse(Files.exists(tooLong));
     }
 
+    /**
+     * Envs closed right after they start: their listening channels are closed on the selector
+     * after the accept is cancelled, so Jetty logs nothing (closing from the caller's thread
+     * raced the registration: ClosedChannelException + NPE warnings), and no channel stays open.
+     */
+    @Test
+    void envsClosedRightAfterStartLogNothingAndLeaveNoChannel() throws Exception {
+        long socketsBefore = ownSocketFds();
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 200; i++) {
+                RuntimeApiServer.start(newSocketPath(), RuntimeApiListener.NONE).close();
+            }
+            org.awaitility.Awaitility.await("listening channels closed").atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> ownSocketFds() <= socketsBefore);
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(log.contains("WARN"), log);
+    }
+
+    private static long ownSocketFds() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
     @Test
     void socketIsWorldWritable() throws Exception {
         assertEquals(PosixFilePermissions.fromString("rw-rw-rw-"), Files.getPosixFilePermissions(socket, LinkOption.NOFOLLOW_LINKS));
