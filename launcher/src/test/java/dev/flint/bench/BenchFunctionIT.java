@@ -148,7 +148,7 @@ class BenchFunctionIT {
      * the 128 MB handler got (CPU time / duration) is the share its memory buys; and the duration
      * ratio, as the median over up to three rounds the host left alone: the CPU per invoke agreed
      * within 10 % at both sizes and the 1769 MB handler got at least 0.9 CPU (more rounds are run to
-     * find them).
+     * find them; under four CPU hogs the third came in round 7).
      */
     @Test
     void cpuBoundDurationScalesWithMemory() {
@@ -156,7 +156,7 @@ class BenchFunctionIT {
         FunctionSpec fn = BenchTarget.resolve(HOME.resolve("examples/cpu-python").toString(), tmp.resolve("state"),
                 new ImageStore(BenchHostCondition.IMAGES));
         double expected = 1769.0 / 128;
-        int maxRounds = 8;
+        int maxRounds = 12;
         List<Double> comparableRatios = new ArrayList<>();
         List<Double> shares = new ArrayList<>();
         double quotaShare = Double.NaN;
