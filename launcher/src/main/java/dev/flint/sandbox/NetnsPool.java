@@ -36,13 +36,11 @@ final class NetnsPool {
     private final FlintLibrary lib;
     private final BlockingQueue<Integer> ready = new ArrayBlockingQueue<>(Math.max(1, SIZE));
     private final Semaphore toMake = new Semaphore(Math.max(0, SIZE));
-    private volatile String failure;
 
     private NetnsPool(FlintLibrary lib) {
         this.lib = lib;
         if (SIZE <= 0) {
-            failure = "turned off (flint.netns.pool=" + SIZE + ")";
-            return;
+            return; // turned off: take() finds nothing and every sandbox makes its own
         }
         Thread t = new Thread(this::refill, "flint-netns-pool");
         t.setDaemon(true);
@@ -80,19 +78,12 @@ final class NetnsPool {
         return names;
     }
 
-    /** Why the pool stopped making namespaces, or null while it works. */
-    String failure() {
-        return failure;
-    }
-
     private void refill() {
         for (;;) {
             toMake.acquireUninterruptibly();
-            FlintError err = new FlintError();
-            int fd = lib.flint_netns_create(err);
+            int fd = lib.flint_netns_create(new FlintError());
             if (fd < 0) {
                 // Launches fall back to a namespace of their own; nothing is gained by retrying.
-                failure = err.messageText();
                 return;
             }
             ready.add(fd);

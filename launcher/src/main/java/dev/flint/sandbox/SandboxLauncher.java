@@ -137,8 +137,7 @@ public final class SandboxLauncher {
             cgroup.setCpuQuota(0, limits.cpuPeriodUs());
             phases.put("cgroup", (System.nanoTime() - start) / 1000);
             FlintError err = new FlintError();
-            int rc = lib.flint_spawn(nativeSpec(spec, cgroup, range, netns), r, err);
-            if (rc < 0) {
+            if (lib.flint_spawn(nativeSpec(spec, cgroup, range, netns), r, err) < 0) {
                 Stage stage = Stage.ofNative(err.stage);
                 throw new SandboxException(stage, err.err, err.messageText(), lib.flint_stage_hint(err.stage, err.err));
             }
