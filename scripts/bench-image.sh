@@ -43,21 +43,9 @@ done
 [[ -f $SRC_IMAGES/python3.11/image.json ]] || die "no python3.11 image in $SRC_IMAGES (scripts/flint image build python3.11)"
 
 # --- build if needed -------------------------------------------------------------------------
-stale() { # stale OUT SRC...: OUT is missing or older than a file under SRC
-  local out=$1; shift
-  [[ -e $out ]] || return 0
-  [[ -n $(find "$@" -newer "$out" -print -quit 2>/dev/null) ]]
-}
-cd "$REPO"
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
-if stale build/native/libflint.so native CMakeLists.txt || stale build/native/flint-init native; then
-  say "building native"
-  cmake -S . -B build/native >/dev/null && cmake --build build/native -j"$(nproc)" >/dev/null
-fi
-if stale target/flint.jar launcher/src/main pom.xml; then
-  say "building target/flint.jar"
-  mvn -q -DskipTests package
-fi
+# shellcheck source=lib/bench-build.sh
+source "$REPO/scripts/lib/bench-build.sh"
+build_flint
 
 WORK=$(mktemp -d /tmp/flint-image-bench.XXXXXX)
 chmod 755 "$WORK" # the sandbox's user namespace walks into the image store below it

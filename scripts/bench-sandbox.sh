@@ -41,21 +41,9 @@ if ((${#missing[@]})); then
 fi
 
 # --- build if needed -------------------------------------------------------------------------
-stale() { # stale OUT SRC...: OUT is missing or older than a file under SRC
-  local out=$1; shift
-  [[ -e $out ]] || return 0
-  [[ -n $(find "$@" -newer "$out" -print -quit 2>/dev/null) ]]
-}
-cd "$REPO"
-if stale build/native/libflint.so native CMakeLists.txt || stale build/native/flint-init native; then
-  say "building native"
-  cmake -S . -B build/native >/dev/null
-  cmake --build build/native -j"$(nproc)" >/dev/null
-fi
-if stale target/flint.jar launcher/src/main pom.xml; then
-  say "building target/flint.jar"
-  JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64} mvn -q -DskipTests package
-fi
+# shellcheck source=lib/bench-build.sh
+source "$REPO/scripts/lib/bench-build.sh"
+build_flint
 
 IMAGE_JSON=$IMAGES_DIR/$IMAGE/image.json
 [[ -f $IMAGE_JSON ]] || die "image '$IMAGE' not found at $IMAGE_JSON (build it: scripts/flint image build $IMAGE)"

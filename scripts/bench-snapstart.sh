@@ -39,22 +39,9 @@ for v in COLD COLD_JAVA RESTORE BREAKDOWN MEMORY; do
 done
 
 # --- build if needed -------------------------------------------------------------------------
-stale() { # stale OUT SRC...: OUT is missing or older than a file under SRC
-  local out=$1; shift
-  [[ -e $out ]] || return 0
-  [[ -n $(find "$@" -newer "$out" -print -quit 2>/dev/null) ]]
-}
-cd "$REPO"
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
-if stale build/native/libflint.so native CMakeLists.txt || stale build/native/flint-init native; then
-  say "building native"
-  cmake -S . -B build/native >/dev/null
-  cmake --build build/native -j"$(nproc)" >/dev/null
-fi
-if stale target/flint.jar launcher/src/main pom.xml; then
-  say "building target/flint.jar"
-  mvn -q -DskipTests package
-fi
+# shellcheck source=lib/bench-build.sh
+source "$REPO/scripts/lib/bench-build.sh"
+build_flint
 java_jar=$(ls "$JAVA_FN"/target/*.jar 2>/dev/null | head -1 || true)
 if [[ -f $JAVA_FN/pom.xml ]] && { [[ -z $java_jar ]] || stale "$java_jar" "$JAVA_FN/src" "$JAVA_FN/pom.xml"; }; then
   say "building $JAVA_FN"
