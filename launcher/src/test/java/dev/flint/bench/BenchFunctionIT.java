@@ -1,5 +1,7 @@
 package dev.flint.bench;
 
+import static dev.flint.bench.IndependentTiming.assertWithin;
+import static dev.flint.bench.IndependentTiming.median;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -230,19 +231,5 @@ class BenchFunctionIT {
             }
             assertEquals(1, s.environmentsCreated());
         }
-    }
-
-    private static long median(List<Long> v) {
-        long[] s = v.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(s);
-        return s[(s.length - 1) / 2];
-    }
-
-    private static void assertWithin(long independent, long bench, String what) {
-        double ratio = (double) bench / independent;
-        String msg = String.format(Locale.ROOT, "%s: bench p50 %.3f ms, independent median %.3f ms, ratio %.3f", what,
-                bench / 1e6, independent / 1e6, ratio);
-        System.out.println(msg);
-        assertTrue(ratio >= 0.8 && ratio <= 1.2, msg);
     }
 }

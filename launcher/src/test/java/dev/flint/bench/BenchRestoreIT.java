@@ -1,5 +1,7 @@
 package dev.flint.bench;
 
+import static dev.flint.bench.IndependentTiming.assertWithin;
+import static dev.flint.bench.IndependentTiming.median;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,9 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -104,7 +104,7 @@ class BenchRestoreIT {
                 independentTiming(launcher, fn, n, warmup, own);
             }
         }
-        assertWithin(median(own), median(bench));
+        assertWithin(median(own), median(bench), "restore");
     }
 
     /** --interleave: cold starts and restores alternate, each checked for what it is. */
@@ -171,19 +171,5 @@ class BenchRestoreIT {
         } finally {
             BenchSnapshot.deleteTree(dir);
         }
-    }
-
-    private static long median(List<Long> v) {
-        long[] s = v.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(s);
-        return s[(s.length - 1) / 2];
-    }
-
-    private static void assertWithin(long independent, long bench) {
-        double ratio = (double) bench / independent;
-        String msg = String.format(Locale.ROOT, "restore: bench p50 %.3f ms, independent median %.3f ms, ratio %.3f",
-                bench / 1e6, independent / 1e6, ratio);
-        System.out.println(msg);
-        assertTrue(ratio >= 0.8 && ratio <= 1.2, msg);
     }
 }
