@@ -199,6 +199,21 @@ class FakeRuntimeApi:
         h.close_connection = True
 
 
+def kill(proc):
+    proc.kill()
+    proc.wait(WAIT)
+
+
+def stop_runtime(proc, api):
+    """A test's end: kills the runtime if it still runs, closes its output and the fake API."""
+    if proc is not None:
+        if proc.poll() is None:
+            kill(proc)
+        proc.stdout.close()
+    if api is not None:
+        api.close()
+
+
 class RuntimeCase(unittest.TestCase):
     """One runtime process per test, against its own fake Runtime API and task root."""
 
@@ -215,13 +230,7 @@ class RuntimeCase(unittest.TestCase):
         self.output = None
 
     def tearDown(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(WAIT)
-        if self.proc is not None:
-            self.proc.stdout.close()
-        if self.api is not None:
-            self.api.close()
+        stop_runtime(self.proc, self.api)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def start(self, init_type="snap-start", events=(("req-1", {"k": "v"}),), restore_status=200, fail_hook=None):
@@ -249,8 +258,7 @@ class RuntimeCase(unittest.TestCase):
         try:
             code = self.proc.wait(WAIT)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(WAIT)
+            kill(self.proc)
             self.fail("the runtime did not exit; requests: %s; trace: %s" % (self.api.calls(), self.trace()))
         self.output = self.proc.stdout.read().decode("utf-8", "replace")
         return code
@@ -258,8 +266,7 @@ class RuntimeCase(unittest.TestCase):
     def stop_idle(self):
         """Waits for the runtime to park in invocation/next with no event left, then stops it."""
         idle = self.api.idle.wait(WAIT)
-        self.proc.kill()
-        self.proc.wait(WAIT)
+        kill(self.proc)
         self.output = self.proc.stdout.read().decode("utf-8", "replace")
         self.assertTrue(idle, "the runtime never came back to invocation/next: %s\n%s"
                         % (self.api.calls(), self.output))
@@ -403,13 +410,7 @@ class Java17CracTest(unittest.TestCase):
         self.output = ""
 
     def tearDown(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(WAIT)
-        if self.proc is not None:
-            self.proc.stdout.close()
-        if self.api is not None:
-            self.api.close()
+        stop_runtime(self.proc, self.api)
 
     def start(self, flags, **env_extra):
         self.api = FakeRuntimeApi([("req-1", {})])
@@ -426,8 +427,7 @@ class Java17CracTest(unittest.TestCase):
         try:
             code = self.proc.wait(WAIT)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(WAIT)
+            kill(self.proc)
             code = None
         self.output = self.proc.stdout.read().decode("utf-8", "replace")
         return code
