@@ -210,17 +210,7 @@ public final class ApiJson {
         n.put("LastUpdateStatus", "Successful");
         n.put("PackageType", fn.packageType());
         if (fn.isImage() && !fn.imageCode().overrides().isEmpty()) {
-            ImageCode.ImageOverrides o = fn.imageCode().overrides();
-            ObjectNode ic = n.putObject("ImageConfigResponse").putObject("ImageConfig");
-            if (o.entryPoint() != null) {
-                o.entryPoint().forEach(ic.putArray("EntryPoint")::add);
-            }
-            if (o.command() != null) {
-                o.command().forEach(ic.putArray("Command")::add);
-            }
-            if (o.workingDirectory() != null) {
-                ic.put("WorkingDirectory", o.workingDirectory());
-            }
+            putImageConfig(n.putObject("ImageConfigResponse"), fn.imageCode().overrides());
         }
         n.putArray("Architectures").add("x86_64");
         n.putObject("EphemeralStorage").put("Size", fn.ephemeralStorageMb());
@@ -309,5 +299,19 @@ public final class ApiJson {
             fail.put("Destination", c.onFailureDestination());
         }
         return n;
+    }
+
+    /** ImageConfig {EntryPoint, Command, WorkingDirectory} under parent, the fields that are set. */
+    public static void putImageConfig(ObjectNode parent, ImageCode.ImageOverrides o) {
+        ObjectNode ic = parent.putObject("ImageConfig");
+        if (o.entryPoint() != null) {
+            o.entryPoint().forEach(ic.putArray("EntryPoint")::add);
+        }
+        if (o.command() != null) {
+            o.command().forEach(ic.putArray("Command")::add);
+        }
+        if (o.workingDirectory() != null) {
+            ic.put("WorkingDirectory", o.workingDirectory());
+        }
     }
 }

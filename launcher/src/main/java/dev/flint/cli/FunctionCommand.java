@@ -1,5 +1,6 @@
 package dev.flint.cli;
 
+import dev.flint.api.ApiJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flint.function.CodeStore;
@@ -250,7 +251,7 @@ final class FunctionCommand implements Runnable {
                 ObjectNode cfg = FunctionJson.configurationRequest(runtime, handler, memoryMb, timeoutSeconds,
                         env == null ? null : parseEnv(env), ephemeralMb, description, snapStart);
                 if (imageConfig.given()) {
-                    FunctionJson.putImageConfig(cfg, imageConfig.overrides());
+                    ApiJson.putImageConfig(cfg, imageConfig.overrides());
                 }
                 if (cfg.size() > 0) {
                     out = daemon.get().json("PUT", base + "/configuration", cfg);

@@ -40,23 +40,9 @@ final class FunctionJson {
         n.put("PackageType", "Image");
         n.putObject("Code").put("ImageUri", imageUri);
         if (o != null) {
-            putImageConfig(n, o);
+            ApiJson.putImageConfig(n, o);
         }
         return n;
-    }
-
-    /** ImageConfig {EntryPoint, Command, WorkingDirectory}, the fields that are set. */
-    static void putImageConfig(ObjectNode n, dev.flint.function.ImageCode.ImageOverrides o) {
-        ObjectNode ic = n.putObject("ImageConfig");
-        if (o.entryPoint() != null) {
-            o.entryPoint().forEach(ic.putArray("EntryPoint")::add);
-        }
-        if (o.command() != null) {
-            o.command().forEach(ic.putArray("Command")::add);
-        }
-        if (o.workingDirectory() != null) {
-            ic.put("WorkingDirectory", o.workingDirectory());
-        }
     }
 
     /** UpdateFunctionCode's request body. */

@@ -161,24 +161,11 @@ public record FunctionConfig(
 
     /** This configuration with {@code update}'s non-null fields applied (validated again). */
     public FunctionConfig with(FunctionUpdate update, Instant now) {
-        if (imageCode != null) {
-            if (update.runtime() != null || update.handler() != null) {
-                throw new InvalidParameterValueException(IMAGE_NO_RUNTIME);
-            }
-            return new FunctionConfig(name, null, null,
-                    or(update.memoryMb(), memoryMb),
-                    or(update.timeoutSeconds(), timeoutSeconds),
-                    or(update.environment(), environment),
-                    or(update.ephemeralStorageMb(), ephemeralStorageMb),
-                    codeSha256, codeSize, version, now,
-                    or(update.description(), description),
-                    null, newRevisionId(),
-                    update.imageConfig() == null ? imageCode : imageCode.withOverrides(update.imageConfig()));
-        }
-        if (update.imageConfig() != null) {
+        if (imageCode == null && update.imageConfig() != null) {
             throw new InvalidParameterValueException("ImageConfig applies to PackageType Image functions only;"
                     + " function " + name + " is PackageType Zip");
         }
+        // An image function has no runtime or handler: the constructor refuses one given here.
         return new FunctionConfig(name,
                 or(update.runtime(), runtime),
                 or(update.handler(), handler),
@@ -188,7 +175,9 @@ public record FunctionConfig(
                 or(update.ephemeralStorageMb(), ephemeralStorageMb),
                 codeSha256, codeSize, version, now,
                 or(update.description(), description),
-                codeDir, newRevisionId());
+                codeDir, newRevisionId(),
+                imageCode == null || update.imageConfig() == null ? imageCode
+                        : imageCode.withOverrides(update.imageConfig()));
     }
 
     /** This configuration pointing at new code. */
