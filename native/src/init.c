@@ -135,17 +135,6 @@ static int exit_status_of(int wstatus) {
     return 255;
 }
 
-static void status_parked(int outstanding) {
-    char line[64];
-    int n = snprintf(line, sizeof line, "{\"parked\":%d}\n", outstanding);
-    for (int off = 0; off < n;) {
-        ssize_t w = write(STATUS_FD, line + off, (size_t)(n - off));
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) break;
-        off += (int)w;
-    }
-}
-
 /* PID 1 duties until the command ends: reap, forward signals, relay the Runtime API. */
 static int supervise(pid_t command, struct proxy *proxy, int sfd, int snapshot) {
     struct pollfd pfds[1 + 1 + 2 * PROXY_MAX_CONNS];
@@ -257,7 +246,7 @@ int main(int argc, char **argv) {
     free(js);
     js = NULL;
     struct proxy *proxy = NULL;
-    if (spec.proxy_port && !(proxy = proxy_open((int)spec.proxy_port, spec.proxy_socket, &err))) goto fail;
+    if (spec.proxy_port && !(proxy = proxy_open((int)spec.proxy_port, spec.proxy_socket, spec.snapshot, &err))) goto fail;
     phase_end(&clock, FLINT_STAGE_PROXY);
     if (spec.snapshot) {
         /* The host's /dev/null (opened before the clone) lies outside the sandbox's mounts, where a

@@ -39,13 +39,14 @@ struct conn {
 };
 
 struct proxy {
+    int replay; /* remember requests for a replay after park/resume (snapshot sandboxes only) */
     int parked;
     int listen_fd;
     char socket_path[108];
     struct conn conns[PROXY_MAX_CONNS];
 };
 
-struct proxy *proxy_open(int port, const char *socket_path, flint_error *err) {
+struct proxy *proxy_open(int port, const char *socket_path, int replay, flint_error *err) {
     struct proxy *p = calloc(1, sizeof *p);
     if (!p || strlen(socket_path) >= sizeof p->socket_path) {
         flint_error_set(err, FLINT_STAGE_PROXY, p ? ENAMETOOLONG : ENOMEM, "api socket '%s'", socket_path);
@@ -53,6 +54,7 @@ struct proxy *proxy_open(int port, const char *socket_path, flint_error *err) {
         return NULL;
     }
     strcpy(p->socket_path, socket_path);
+    p->replay = replay;
     p->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
@@ -127,8 +129,8 @@ static void accept_one(struct proxy *p) {
     c->used = 1;
     c->up.buf = malloc(PROXY_BUF);
     c->down.buf = malloc(PROXY_BUF);
-    c->pending = malloc(PROXY_REPLAY_MAX);
-    if (!c->up.buf || !c->down.buf || !c->pending) { dir_init(&c->up, client, api); conn_close(c); return; }
+    c->pending = p->replay ? malloc(PROXY_REPLAY_MAX) : NULL;
+    if (!c->up.buf || !c->down.buf || (p->replay && !c->pending)) { dir_init(&c->up, client, api); conn_close(c); return; }
     dir_init(&c->up, client, api);
     dir_init(&c->down, api, client);
 }
@@ -181,7 +183,7 @@ void proxy_handle(struct proxy *p, const struct pollfd *pfds, int n) {
         short crev = pfds[k].revents, arev = pfds[k + 1].revents;
         ssize_t up_got = 0, down_got = 0;
         int up_rc = pump(&c->up, crev, arev, &up_got);
-        if (up_got > 0) note_request(c, c->up.buf, (size_t)up_got);
+        if (up_got > 0 && c->pending) note_request(c, c->up.buf, (size_t)up_got);
         int down_rc = up_rc < 0 ? 0 : pump(&c->down, arev, crev, &down_got);
         if (up_rc == 0 && down_got > 0) c->answered = 1;
         if (up_rc < 0 || down_rc < 0 ||

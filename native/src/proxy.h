@@ -13,8 +13,9 @@
 
 struct proxy;
 
-/* Listen on 127.0.0.1:port; connections go to the Unix socket at socket_path. NULL + err on failure. */
-struct proxy *proxy_open(int port, const char *socket_path, flint_error *err);
+/* Listen on 127.0.0.1:port; connections go to the Unix socket at socket_path. replay: keep each
+ * connection's outstanding request for proxy_park/proxy_resume. NULL + err on failure. */
+struct proxy *proxy_open(int port, const char *socket_path, int replay, flint_error *err);
 
 /* Fill pfds (capacity cap) with what the proxy waits for; returns the count used. */
 int proxy_pollfds(struct proxy *p, struct pollfd *pfds, int cap);

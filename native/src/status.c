@@ -76,3 +76,9 @@ void status_ready(const struct phase_clock *c) {
     n += (size_t)snprintf(buf + n, sizeof buf - n, "}}\n");
     write_line(buf, n);
 }
+
+void status_parked(int outstanding) {
+    char line[64];
+    int n = snprintf(line, sizeof line, "{\"parked\":%d}\n", outstanding);
+    write_line(line, (size_t)n);
+}

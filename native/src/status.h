@@ -30,5 +30,7 @@ size_t json_quote(char *out, size_t cap, size_t len, const char *s);
 
 void status_error(const flint_error *e);
 void status_ready(const struct phase_clock *c);
+/* {"parked":N}: a snapshot sandbox's proxy is parked with N requests outstanding. */
+void status_parked(int outstanding);
 
 #endif

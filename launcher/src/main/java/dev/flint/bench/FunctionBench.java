@@ -81,7 +81,6 @@ public final class FunctionBench {
 
     FunctionBenchResult run(String target, FunctionSpec base, MachineInfo machine) {
         List<Integer> memories = options.memoriesMb().isEmpty() ? List.of(base.memoryMb()) : options.memoriesMb();
-        List<String> notes = new ArrayList<>();
         Instant started = Instant.now();
         benchStart = System.nanoTime();
         List<FunctionBenchResult.MemoryRun> runs = new ArrayList<>();
@@ -90,27 +89,26 @@ public final class FunctionBench {
             FunctionBenchResult.ModeRun cold = null;
             FunctionBenchResult.ModeRun restore = null;
             SnapshotInfo snapshot = null;
-            if (options.interleave()) {
+            if (!options.interleave() && options.cold() > 0) {
+                cold = cold(fn);
+            }
+            if (options.restore() > 0) { // --interleave implies it (FunctionBenchOptions)
                 try (BenchSnapshot snap = snapshot(fn)) {
-                    FunctionBenchResult.ModeRun[] both = interleaved(fn, snap.dir());
-                    cold = both[0];
-                    restore = both[1];
-                    snapshot = snap.info().withRestores(options.warmupCold() + restore.samples().size());
-                }
-            } else {
-                cold = options.cold() > 0 ? cold(fn) : null;
-                if (options.restore() > 0) {
-                    try (BenchSnapshot snap = snapshot(fn)) {
+                    if (options.interleave()) {
+                        FunctionBenchResult.ModeRun[] both = interleaved(fn, snap.dir());
+                        cold = both[0];
+                        restore = both[1];
+                    } else {
                         restore = restore(fn, snap.dir());
-                        snapshot = snap.info().withRestores(options.warmupCold() + restore.samples().size());
                     }
+                    snapshot = snap.info().withRestores(options.warmupCold() + restore.samples().size());
                 }
             }
             FunctionBenchResult.ModeRun warm = options.warm() > 0 ? warm(fn) : null;
             runs.add(FunctionBenchResult.MemoryRun.of(mb, cold, restore, warm, snapshot));
         }
         return new FunctionBenchResult(started, machine, target, base.name(), base.runtime(), base.handler(), options,
-                runs, notes);
+                runs, List.of());
     }
 
     /** Cold starts one at a time, each on a fresh service; the first warmupCold are not counted. */

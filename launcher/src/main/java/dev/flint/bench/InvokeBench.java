@@ -28,14 +28,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Cold start and warm invoke latency through {@link InvokeService}, in one JVM, for each function
@@ -105,7 +103,7 @@ public final class InvokeBench {
             throw new UncheckedIOException("cannot create the bench's state dir", e);
         } finally {
             if (tempState && state != null) {
-                deleteTree(state);
+                BenchSnapshot.deleteTree(state);
             }
         }
     }
@@ -346,13 +344,5 @@ public final class InvokeBench {
     private static String jvmLine() {
         return "Java " + Runtime.version() + " " + String.join(" ",
                 ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-X")).toList());
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir; the OS cleans it eventually
-        }
     }
 }

@@ -94,7 +94,8 @@ public final class RestoreBreakdown {
     }
 
     static Report run(Options o) {
-        SandboxLauncher launcher = new SandboxLauncher(Cgroups.detect(), o.runDir());
+        Cgroups cgroups = Cgroups.detect();
+        SandboxLauncher launcher = new SandboxLauncher(cgroups, o.runDir());
         Path state = null;
         try {
             state = Files.createTempDirectory("flint-restore-breakdown");
@@ -112,7 +113,7 @@ public final class RestoreBreakdown {
                         restores.add(r);
                     }
                 }
-                return new Report(started, o, fn.name(), SandboxBench.hostLine(Cgroups.detect().version().name()),
+                return new Report(started, o, fn.name(), SandboxBench.hostLine(cgroups.version().name()),
                         snap.info(), restores);
             }
         } catch (IOException e) {
@@ -207,20 +208,12 @@ public final class RestoreBreakdown {
                     any.log().pageReads(), FunctionBenchResult.mb(any.log().pageBytes())));
             b.append("| part (ms) | p50 | p90 |\n|---|---:|---:|\n");
             rows().forEach((name, v) -> {
-                long[] sorted = v.clone();
-                java.util.Arrays.sort(sorted);
-                b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", name, rank(sorted, 50) / 1e3,
-                        rank(sorted, 90) / 1e3));
+                Percentiles pc = Percentiles.of(v);
+                b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", name, pc.p50() / 1e3, pc.p90() / 1e3));
             });
             b.append("\nEach row is its own percentile over the restores (nearest rank), so parts need not add up."
                     + " Indented rows are parts of the CRIU process; \"across stages\" rows overlap the stages.\n");
             return b.toString();
-        }
-
-        /** Nearest-rank percentile of sorted values. */
-        static long rank(long[] sorted, double p) {
-            int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
         }
 
         @Override

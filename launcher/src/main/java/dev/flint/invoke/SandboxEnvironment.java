@@ -55,11 +55,6 @@ final class SandboxEnvironment implements Environment {
     private volatile boolean closed;
     private final boolean snapshotTemplate;
     private final Path checkpoint;
-    private volatile boolean restored;
-
-    SandboxEnvironment(SandboxLauncher launcher, FunctionSpec fn, Path envsDir, String id, String region) {
-        this(launcher, fn, envsDir, id, region, false, null);
-    }
 
     /** @param checkpoint a checkpoint dir to restore from instead of running Init, or null */
     SandboxEnvironment(SandboxLauncher launcher, FunctionSpec fn, Path envsDir, String id, String region,
@@ -88,11 +83,6 @@ final class SandboxEnvironment implements Environment {
     /** The sandbox behind this env once Init (or Restore) started it, else null. */
     Sandbox sandbox() {
         return sandbox;
-    }
-
-    /** True once this env was restored from a checkpoint (rather than initialised). */
-    boolean restored() {
-        return restored;
     }
 
     @Override
@@ -200,7 +190,6 @@ final class SandboxEnvironment implements Environment {
             }
             return null;
         }
-        restored = true;
         watch();
         long resumed = System.nanoTime();
         sandbox.resume();

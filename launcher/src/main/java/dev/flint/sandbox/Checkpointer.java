@@ -61,8 +61,8 @@ final class Checkpointer {
                     args.add("mnt[" + m.mountpoint() + "]:" + key);
                 }
             }
-            String stdoutPipe = pipeName(sandbox.stdoutPipe());
-            String stderrPipe = pipeName(sandbox.stderrPipe());
+            String stdoutPipe = pipeName(sandbox.stdout());
+            String stderrPipe = pipeName(sandbox.stderr());
             Criu.Run run = criu.run(args, dir, "dump.log", new int[0], new int[0], DUMP_LIMIT_MS, Stage.CHECKPOINT);
             if (!run.ok()) {
                 throw fail("criu dump failed: " + run.errorSummary());

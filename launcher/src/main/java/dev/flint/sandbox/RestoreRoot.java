@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -259,10 +258,6 @@ final class RestoreRoot {
         if (mountedUnder(base)) {
             return; // never delete through a mount that is still there (the code dir bind is writable)
         }
-        try (Stream<Path> walk = Files.walk(base)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // removed with the next supervisor start's leftovers
-        }
+        Restorer.deleteTree(base);
     }
 }

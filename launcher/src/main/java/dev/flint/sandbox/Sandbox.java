@@ -79,10 +79,6 @@ public final class Sandbox implements AutoCloseable {
 
     int hostUidBase() { return hostUidBase; }
 
-    PipeInputStream stdoutPipe() { return stdout; }
-
-    PipeInputStream stderrPipe() { return stderr; }
-
     /**
      * Checkpoints this sandbox into {@code dir} with CRIU and ends it (CRIU kills the dumped tree).
      * The runtime must be parked in a Runtime API call; see {@link Checkpointer}.
