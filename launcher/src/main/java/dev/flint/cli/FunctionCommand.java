@@ -1,8 +1,8 @@
 package dev.flint.cli;
 
-import dev.flint.api.ApiJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flint.api.ApiJson;
 import dev.flint.function.CodeStore;
 import dev.flint.function.FunctionConfig;
 import dev.flint.function.FunctionDefinition;

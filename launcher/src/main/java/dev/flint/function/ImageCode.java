@@ -1,6 +1,7 @@
 package dev.flint.function;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.flint.image.Digests;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +28,7 @@ public record ImageCode(String imageUri, String imageName, String imageDigest, I
                     "Member must have length less than or equal to " + IMAGE_URI_MAX);
         }
         Objects.requireNonNull(imageName, "imageName");
-        if (imageDigest == null || !imageDigest.matches("sha256:[0-9a-f]{64}")) {
+        if (!Digests.isValid(imageDigest)) {
             throw new IllegalArgumentException("image digest must be sha256:<hex>: " + imageDigest);
         }
         overrides = overrides == null ? ImageOverrides.NONE : overrides;
@@ -35,7 +36,7 @@ public record ImageCode(String imageUri, String imageName, String imageDigest, I
 
     /** Lambda's CodeSha256 of an image function: the manifest digest's hex. */
     public String codeSha256() {
-        return imageDigest.substring("sha256:".length());
+        return Digests.hex(imageDigest);
     }
 
     public ImageCode withOverrides(ImageOverrides o) {

@@ -1,5 +1,6 @@
 package dev.flint.function;
 
+import dev.flint.image.Digests;
 import dev.flint.image.Image;
 import dev.flint.image.ImageConfig;
 import dev.flint.image.ImageNotFoundException;
@@ -75,7 +76,7 @@ public final class ImageFunctions {
         ImageCode code = fn.imageCode();
         return imageOf(images, code).orElseThrow(() -> new ImageNotFoundException(code.imageName(), "function "
                 + fn.name() + ":" + fn.version() + " runs image " + code.imageUri() + " ("
-                + code.imageDigest().substring(0, 19) + "), which is no longer in the image store; pull or import"
+                + Digests.shortForm(code.imageDigest()) + "), which is no longer in the image store; pull or import"
                 + " it again, or point the function at another image (flint function update " + fn.name()
                 + " --image REF)"));
     }

@@ -107,7 +107,7 @@ final class ImageImporter {
         for (int i = 0; i < chain.size(); i++) {
             String hex = Digests.hex(chain.get(i));
             Path dir = layersDir.resolve(hex);
-            if (Files.isRegularFile(dir.resolve(ImageStore.LAYER_FILE))) {
+            if (store.hasLayer(chain.get(i))) {
                 ImageStore.LayerInfo info = ImageStore.JSON.readValue(dir.resolve(ImageStore.LAYER_FILE).toFile(),
                         ImageStore.LayerInfo.class);
                 budget.chargeExisting(info.sizeBytes());
@@ -119,7 +119,8 @@ final class ImageImporter {
             if (image.layers().get(i).opener() == null) {
                 throw new ImageException(what + ": layer " + (i + 1) + " is neither in the store nor in the source");
             }
-            Path tmp = layersDir.resolve(".tmp-" + hex.substring(0, 12) + "-" + ProcessHandle.current().pid() + "-" + i);
+            Path tmp = layersDir.resolve(
+                    ImageStore.TMP_PREFIX + hex.substring(0, 12) + "-" + ProcessHandle.current().pid() + "-" + i);
             store.deleteTree(tmp);
             pending.add(new Pending(i, tmp, image.layers().get(i), chain.get(i)));
             roots.add(tmp.resolve(ImageStore.LAYER_ROOTFS));

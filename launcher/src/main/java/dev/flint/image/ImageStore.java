@@ -45,7 +45,7 @@ public final class ImageStore {
     static final String IMAGE_FILE = "image.json";
     static final String LAYER_FILE = "layer.json";
     static final String LAYER_ROOTFS = "rootfs";
-    private static final String TMP_PREFIX = ".tmp-";
+    static final String TMP_PREFIX = ".tmp-"; // removeStaleTemps clears what a failed build or import left
     private static final int TAIL_LINES = 20;
 
     static final ObjectMapper JSON = new ObjectMapper()
@@ -185,7 +185,7 @@ public final class ImageStore {
                     kept.add(layer);
                 }
             }
-            collectGarbage();
+            collectGarbage(used);
             return kept;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -229,15 +229,15 @@ public final class ImageStore {
         Optional<Image> existing = find(name);
         if (existing.isPresent() && existing.get().digest().equals(digest)
                 && existing.get().layers().stream().allMatch(Files::isDirectory)) {
-            progress.accept("image " + name + ": up to date (" + shortDigest(digest) + ")");
+            progress.accept("image " + name + ": up to date (" + Digests.shortForm(digest) + ")");
             return existing.get();
         }
 
-        Path layerDir = layersDir.resolve(hex(digest));
+        Path layerDir = layersDir.resolve(Digests.hex(digest));
         LayerInfo layer;
         if (Files.isRegularFile(layerDir.resolve(LAYER_FILE))) {
             layer = JSON.readValue(layerDir.resolve(LAYER_FILE).toFile(), LayerInfo.class);
-            progress.accept("image " + name + ": layer " + shortDigest(digest) + " already present");
+            progress.accept("image " + name + ": layer " + Digests.shortForm(digest) + " already present");
         } else {
             layer = buildLayer(recipe, recipesDir, digest, base, layerDir, progress);
         }
@@ -256,11 +256,11 @@ public final class ImageStore {
     private LayerInfo buildLayer(Recipe recipe, Path recipesDir, String digest, Image base, Path layerDir,
             Consumer<String> progress) throws IOException {
         String name = recipe.name();
-        Path tmp = layersDir.resolve(TMP_PREFIX + hex(digest).substring(0, 12) + "-" + ProcessHandle.current().pid());
+        Path tmp = layersDir.resolve(TMP_PREFIX + Digests.hex(digest).substring(0, 12) + "-" + ProcessHandle.current().pid());
         deleteTree(tmp);
         Path out = tmp.resolve(LAYER_ROOTFS);
         Files.createDirectories(out);
-        progress.accept("image " + name + ": building layer " + shortDigest(digest)
+        progress.accept("image " + name + ": building layer " + Digests.shortForm(digest)
                 + (base == null ? "" : " over '" + base.name() + "'"));
         long t0 = System.nanoTime();
         boolean ok = false;
@@ -365,11 +365,16 @@ public final class ImageStore {
      * @return how many layers were deleted
      */
     int collectGarbage() throws IOException {
+        return collectGarbage(usedLayers());
+    }
+
+    /** {@link #collectGarbage()} with the layers every image lists, already read. */
+    private int collectGarbage(Set<Path> usedLayers) throws IOException {
         if (!Files.isDirectory(layersDir)) {
             return 0;
         }
         Set<Path> used = new HashSet<>();
-        for (Path l : usedLayers()) {
+        for (Path l : usedLayers) {
             used.add(l.getParent());
         }
         int n = 0;
@@ -464,17 +469,6 @@ public final class ImageStore {
     }
 
     // --- files ------------------------------------------------------------------------------
-
-    static String hex(String digest) {
-        if (!digest.matches("sha256:[0-9a-f]{64}")) {
-            throw new ImageException("invalid digest '" + digest + "'");
-        }
-        return digest.substring("sha256:".length());
-    }
-
-    static String shortDigest(String digest) {
-        return digest.substring(0, "sha256:".length() + 12);
-    }
 
     private static long sizeOf(Path dir) throws IOException {
         AtomicLong total = new AtomicLong();

@@ -84,10 +84,6 @@ final class LayerUnpacker {
         synchronized long bytes() {
             return bytes;
         }
-
-        long maxBytes() {
-            return maxBytes;
-        }
     }
 
     /**

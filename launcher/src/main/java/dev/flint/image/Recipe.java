@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -89,7 +87,7 @@ record Recipe(String name, String base, List<String> env, List<String> entrypoin
      * output. Modification times don't count either.
      */
     static String digest(Path recipesDir, String name, String baseDigest) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Digests.sha256();
         sha.update(DIGEST_VERSION.getBytes(StandardCharsets.UTF_8));
         sha.update(("base " + (baseDigest == null ? "-" : baseDigest) + "\n").getBytes(StandardCharsets.UTF_8));
         hashTree(sha, recipesDir.resolve(name), "recipe/", true);
@@ -97,7 +95,7 @@ record Recipe(String name, String base, List<String> env, List<String> entrypoin
         if (Files.isDirectory(shared)) {
             hashTree(sha, shared, "lib/", false);
         }
-        return "sha256:" + HexFormat.of().formatHex(sha.digest());
+        return Digests.of(sha);
     }
 
     private static void hashTree(MessageDigest sha, Path dir, String prefix, boolean skipReadme) {
@@ -132,14 +130,6 @@ record Recipe(String name, String base, List<String> env, List<String> entrypoin
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

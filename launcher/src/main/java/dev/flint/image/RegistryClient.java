@@ -88,7 +88,7 @@ public final class RegistryClient {
      * downloads may still be running: each layer's blob opens once its download is verified, so
      * the store unpacks the first layers while the others arrive. Closing the image stops them.
      */
-    public record Pull(ImageImport image, List<Path> blobs, String manifestDigest) {
+    public record Pull(ImageImport image, List<Path> blobs) {
         /** Deletes the downloaded blobs (once their layers are in the store). */
         public void discardBlobs() {
             for (Path b : blobs) {
@@ -192,7 +192,7 @@ public final class RegistryClient {
         };
         ImageImport image = new ImageImport(ref.registry() + "/" + ref.repository()
                 + (ref.tag() != null ? ":" + ref.tag() : "@" + ref.digest()), manifestDigest, config, layers, stop);
-        return new Pull(image, blobs, manifestDigest);
+        return new Pull(image, blobs);
     }
 
     /** Waits for a download; its failure is the caller's. */
