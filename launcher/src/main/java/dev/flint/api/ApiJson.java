@@ -181,8 +181,11 @@ public final class ApiJson {
         return "arn:aws:iam::" + FunctionArns.account() + ":role/" + ROLE_NAME;
     }
 
-    /** FunctionConfiguration (GetFunctionConfiguration, CreateFunction, PublishVersion, ...). */
-    public static ObjectNode configuration(FunctionConfig fn) {
+    /**
+     * FunctionConfiguration (GetFunctionConfiguration, CreateFunction, PublishVersion, ...), with
+     * SnapStart's ApplyOn and, for a version, its optimization status and failure from the store.
+     */
+    public static ObjectNode configuration(FunctionConfig fn, SnapStartStore store) {
         ObjectNode n = object();
         n.put("FunctionName", fn.name());
         n.put("FunctionArn", fn.isLatest() ? fn.functionArn() : fn.versionArn());
@@ -215,24 +218,11 @@ public final class ApiJson {
         n.putArray("Architectures").add("x86_64");
         n.putObject("EphemeralStorage").put("Size", fn.ephemeralStorageMb());
         ObjectNode snap = n.putObject("SnapStart");
-        snap.put("ApplyOn", "None");
-        snap.put("OptimizationStatus", "Off");
+        snap.put("ApplyOn", store.applyOn(fn.name()));
+        snap.put("OptimizationStatus", fn.isLatest() ? "Off" : store.optimizationStatus(fn.name(), fn.version()));
         ObjectNode logging = n.putObject("LoggingConfig");
         logging.put("LogFormat", "Text");
         logging.put("LogGroup", "/aws/lambda/" + fn.name());
-        return n;
-    }
-
-    /**
-     * FunctionConfiguration with the function's SnapStart setting and the version's status: a
-     * published version is On once its checkpoint exists; a failed optimization shows as State
-     * Failed with its reason.
-     */
-    public static ObjectNode configuration(FunctionConfig fn, SnapStartStore store) {
-        ObjectNode n = configuration(fn);
-        ObjectNode snap = n.putObject("SnapStart");
-        snap.put("ApplyOn", store.applyOn(fn.name()));
-        snap.put("OptimizationStatus", fn.isLatest() ? "Off" : store.optimizationStatus(fn.name(), fn.version()));
         if (!fn.isLatest()) {
             store.failure(fn.name(), fn.version()).ifPresent(reason -> {
                 n.put("State", "Failed");
