@@ -81,8 +81,7 @@ int flint_spawn_tool(const char *const *argv, const int32_t *fds, const int32_t 
         kill(pid, SIGKILL);
         goto out;
     }
-    fcntl(pidfd, F_SETFD, FD_CLOEXEC);
-    *pidfd_out = pidfd;
+    *pidfd_out = pidfd; /* pidfd_open sets close-on-exec itself */
     rc = pid;
 out:
     for (int i = 0; i < nhigh; i++)
@@ -99,8 +98,7 @@ int flint_pidfd_open(int32_t pid, flint_error *err) {
         flint_error_set(err, FLINT_STAGE_WAIT, errno, "pidfd_open %d", pid);
         return -1;
     }
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-    return fd;
+    return fd; /* close-on-exec, as pidfd_open makes every pidfd */
 }
 
 int flint_mount(const char *source, const char *target, const char *fstype, int64_t flags, const char *data,
