@@ -117,17 +117,12 @@ final class SandboxEnvironment implements Environment {
 
         Object first;
         try {
-            first = CompletableFuture.anyOf(api.initOutcome(), exited).get(limit.toNanos(), TimeUnit.NANOSECONDS);
+            first = firstOf(api.initOutcome(), limit.toNanos(), "init");
         } catch (TimeoutException e) {
             kill();
             return new InitResult.Failed(System.nanoTime() - start, "timeout", "Sandbox.Timedout",
                     LambdaErrors.json("Sandbox.Timedout", String.format("Init timed out after %.2f seconds",
                             (System.nanoTime() - start) / 1e9)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during init", e);
-        } catch (ExecutionException e) {
-            first = e.getCause();
         }
         long took = System.nanoTime() - start;
         if (first instanceof InitOutcome.Ready) {
@@ -136,16 +131,33 @@ final class SandboxEnvironment implements Environment {
             sandbox.applyCpuLimit();
             return new InitResult.Ready(took);
         }
+        return failed(first, took, "Runtime.Unknown", false, "init");
+    }
+
+    /** The first of the phase's outcome and the sandbox's exit, within nanos. */
+    private Object firstOf(CompletableFuture<?> outcome, long nanos, String phase) throws TimeoutException {
+        try {
+            return CompletableFuture.anyOf(outcome, exited).get(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + phase, e);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
+    /** An Init or Restore that did not end ready: the runtime's own error (else defaultType), or its exit. */
+    private InitResult.Failed failed(Object first, long took, String defaultType, boolean restore, String phase) {
         drainLogs();
         if (first instanceof InitOutcome.Failed f) {
-            return new InitResult.Failed(took, "error", f.errorType() == null ? "Runtime.Unknown" : f.errorType(),
-                    f.errorJson());
+            return new InitResult.Failed(took, "error", f.errorType() == null ? defaultType : f.errorType(),
+                    f.errorJson(), restore);
         }
         if (first instanceof SandboxResult r) {
             String type = r.oomKilled() ? "Runtime.OutOfMemory" : "Runtime.ExitError";
-            return new InitResult.Failed(took, "error", type, LambdaErrors.json(type, exitReason(r)));
+            return new InitResult.Failed(took, "error", type, LambdaErrors.json(type, exitReason(r)), restore);
         }
-        throw new IllegalStateException("init ended unexpectedly: " + first);
+        throw new IllegalStateException(phase + " ended unexpectedly: " + first);
     }
 
     /** Log pumps and the exit watcher of a started (or restored) sandbox. */
@@ -196,8 +208,7 @@ final class SandboxEnvironment implements Environment {
         Duration left = limit.minusNanos(System.nanoTime() - start);
         Object first;
         try {
-            first = CompletableFuture.anyOf(api.restoreOutcome(), exited)
-                    .get(Math.max(1, left.toNanos()), TimeUnit.NANOSECONDS);
+            first = firstOf(api.restoreOutcome(), Math.max(1, left.toNanos()), "restore");
         } catch (TimeoutException e) {
             drainLogs();
             kill();
@@ -205,27 +216,13 @@ final class SandboxEnvironment implements Environment {
             return new InitResult.Failed(took, "timeout", "Runtime.RestoreHookUserTimeout",
                     LambdaErrors.json("Runtime.RestoreHookUserTimeout", String.format(
                             "Restore timed out after %.2f seconds", took / 1e9)), true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during restore", e);
-        } catch (ExecutionException e) {
-            first = e.getCause();
         }
         long took = System.nanoTime() - start;
         if (first instanceof InitOutcome.Ready) {
             sandbox.applyCpuLimit();
             return new InitResult.Restored(took, System.nanoTime() - resumed);
         }
-        drainLogs();
-        if (first instanceof InitOutcome.Failed f) {
-            String type = f.errorType() == null ? "Runtime.AfterRestoreError" : f.errorType();
-            return new InitResult.Failed(took, "error", type, f.errorJson(), true);
-        }
-        if (first instanceof SandboxResult r) {
-            String type = r.oomKilled() ? "Runtime.OutOfMemory" : "Runtime.ExitError";
-            return new InitResult.Failed(took, "error", type, LambdaErrors.json(type, exitReason(r)), true);
-        }
-        throw new IllegalStateException("restore ended unexpectedly: " + first);
+        return failed(first, took, "Runtime.AfterRestoreError", true, "restore");
     }
 
     /**
