@@ -67,9 +67,7 @@ public record ImageReference(String registry, String repository, String tag, Str
                 path = s.substring(first + 1);
             }
         }
-        if (registry.equals("index.docker.io") || registry.equals(DOCKER_HUB_API)) {
-            registry = DOCKER_HUB;
-        }
+        registry = canonicalRegistry(registry);
         if (registry.equals(DOCKER_HUB) && !path.contains("/")) {
             path = "library/" + path;
         }
@@ -101,6 +99,11 @@ public record ImageReference(String registry, String repository, String tag, Str
     /** The tag or digest to ask the registry for: the digest when there is one. */
     public String manifestReference() {
         return digest != null ? digest : tag;
+    }
+
+    /** Docker Hub's other host names as {@link #DOCKER_HUB}; any other host as it is. */
+    static String canonicalRegistry(String host) {
+        return host.equals("index.docker.io") || host.equals(DOCKER_HUB_API) ? DOCKER_HUB : host;
     }
 
     /** This reference pinned to {@code manifestDigest} ({@code REGISTRY/REPO@sha256:...}). */

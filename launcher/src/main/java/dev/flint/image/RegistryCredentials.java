@@ -111,9 +111,6 @@ public record RegistryCredentials(String username, String password) {
         if (slash >= 0) {
             k = k.substring(0, slash);
         }
-        if (k.equals("index.docker.io") || k.equals("registry-1.docker.io")) {
-            return ImageReference.DOCKER_HUB;
-        }
-        return k;
+        return ImageReference.canonicalRegistry(k);
     }
 }
