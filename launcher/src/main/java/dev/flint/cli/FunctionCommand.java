@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -144,35 +145,28 @@ final class FunctionCommand implements Runnable {
                 throw new IllegalArgumentException("give --runtime, --handler and --code (PackageType Zip), or --image REF"
                         + " (PackageType Image)");
             }
-            Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
-            if (daemon.isPresent()) {
-                ObjectNode req = FunctionJson.createRequest(name, runtime, handler, CodeStore.zipBytes(code), memoryMb,
-                        timeoutSeconds, parseEnv(env), ephemeralMb, description, snapStart);
-                System.out.println(FunctionJson.pretty(daemon.get().json("POST", "/2015-03-31/functions", req)));
-                return ExitCodes.OK;
-            }
-            Host.requireRoot("flint function create");
-            try (FunctionRegistry reg = registry()) {
-                if (snapStart != null) {
-                    SnapStartStore.checkApplyOn(snapStart);
-                }
-                FunctionConfig fn = reg.create(new FunctionDefinition(name, runtime, handler, code, memoryMb,
-                        timeoutSeconds, parseEnv(env), ephemeralMb, description));
-                if (snapStart != null) {
-                    reg.snapStart().setApplyOn(name, snapStart);
-                }
-                System.out.println(FunctionJson.pretty(FunctionJson.configuration(fn, reg.snapStart())));
-            }
-            return ExitCodes.OK;
+            return create(() -> FunctionJson.createRequest(name, runtime, handler, CodeStore.zipBytes(code), memoryMb,
+                            timeoutSeconds, parseEnv(env), ephemeralMb, description, snapStart),
+                    () -> new FunctionDefinition(name, runtime, handler, code, memoryMb, timeoutSeconds, parseEnv(env),
+                            ephemeralMb, description));
         }
 
         private Integer createImage() {
             ImageCode.ImageOverrides o = imageConfig.given() ? imageConfig.overrides() : null;
+            return create(() -> FunctionJson.createImageRequest(name, image, o, memoryMb, timeoutSeconds,
+                            parseEnv(env), ephemeralMb, description, snapStart),
+                    () -> new FunctionDefinition(name, null, null, null, memoryMb, timeoutSeconds, parseEnv(env),
+                            ephemeralMb, description, ImageFunctions.resolve(Host.images(), image, o)));
+        }
+
+        /**
+         * Through a running daemon (CreateFunction with request's body), else in the local state:
+         * the function from definition (made after the SnapStart setting is checked) and its setting.
+         */
+        private Integer create(Supplier<ObjectNode> request, Supplier<FunctionDefinition> definition) {
             Optional<DaemonClient> daemon = DaemonClient.find(Host.runDir());
             if (daemon.isPresent()) {
-                ObjectNode req = FunctionJson.createImageRequest(name, image, o, memoryMb, timeoutSeconds,
-                        parseEnv(env), ephemeralMb, description, snapStart);
-                System.out.println(FunctionJson.pretty(daemon.get().json("POST", "/2015-03-31/functions", req)));
+                System.out.println(FunctionJson.pretty(daemon.get().json("POST", "/2015-03-31/functions", request.get())));
                 return ExitCodes.OK;
             }
             Host.requireRoot("flint function create");
@@ -180,8 +174,7 @@ final class FunctionCommand implements Runnable {
                 if (snapStart != null) {
                     SnapStartStore.checkApplyOn(snapStart);
                 }
-                FunctionConfig fn = reg.create(new FunctionDefinition(name, null, null, null, memoryMb, timeoutSeconds,
-                        parseEnv(env), ephemeralMb, description, ImageFunctions.resolve(Host.images(), image, o)));
+                FunctionConfig fn = reg.create(definition.get());
                 if (snapStart != null) {
                     reg.snapStart().setApplyOn(name, snapStart);
                 }
